@@ -1,0 +1,146 @@
+"""Load the fictional demo case (client A of the sample set) with a demo user per role.
+
+Running it twice changes nothing: users, the case and its records are found again, not duplicated."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from evidence.models import Document
+from evidence.services import DuplicateRecord, RecordRejected, document_read_text, document_upload
+from narratives.models import Case, CaseMembership
+from narratives.services import case_member_set
+
+DEMO_PASSWORD = "demo-mitigation-2026"
+DEMO_DOCKET = "23-CF-00417"
+
+DEMO_USERS = [
+    # username, first, last, role
+    ("attorney", "Elaine", "Kroft", CaseMembership.Role.ATTORNEY),
+    ("specialist", "Marisol", "Vega", CaseMembership.Role.MITIGATION_SPECIALIST),
+    ("advocate", "Nadia", "Farrow", CaseMembership.Role.ADVOCATE),
+    ("supervisor", "Russell", "Okafor", CaseMembership.Role.SUPERVISOR),
+]
+
+# What a paralegal would type when uploading each sample record (all fictional).
+DEMO_RECORD_DETAILS = {
+    "A01": (Document.RecordType.MEDICAL, "St. Aldric Regional Medical Center"),
+    "A02": (Document.RecordType.CHILD_WELFARE, "Brennan County Department of Children and Family Services"),
+    "A03": (Document.RecordType.SCHOOL, "Wexbridge Public Schools"),
+    "A04": (Document.RecordType.COURT, "Brennan County Juvenile Court"),
+    "A05": (Document.RecordType.MENTAL_HEALTH, "Defense-retained psychologist"),
+    "A06": (Document.RecordType.TREATMENT, "Crestline Recovery Services"),
+    "A07": (Document.RecordType.EMPLOYMENT, "Employer"),
+    "A08": (Document.RecordType.OTHER, "Emergency shelter"),
+    "A09": (Document.RecordType.LETTER, "Family and community"),
+    "A10": (Document.RecordType.OTHER, "Bridgeway Advocacy Partners"),
+}
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo case with one demo user per role (safe to run again)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--now",
+            action="store_true",
+            help="Also read every record to the end in this process (for scripts and CI), instead of the worker.",
+        )
+        parser.add_argument(
+            "--allow-in-production",
+            action="store_true",
+            help="Load even though DEBUG is off (demo users have a published password).",
+        )
+
+    def handle(self, *args, now: bool, allow_in_production: bool, **options) -> None:
+        if not settings.DEBUG and not allow_in_production:
+            raise CommandError(
+                "DEBUG is off: this looks like production, and the demo users have a published password. "
+                "Pass --allow-in-production if this really is a demo machine."
+            )
+        records_dir = Path(settings.DEMO_RECORDS_DIR)
+        if not records_dir.is_dir():
+            raise CommandError(f"Demo records folder not found: {records_dir}")
+
+        users = self._users()
+        case = self._case(users)
+        documents = self._records(case, users["specialist"], records_dir)
+        if now:
+            for document in documents:
+                document.refresh_from_db()
+                if document.status != Document.Status.READY:
+                    document_read_text(document_id=document.pk)
+                    document.refresh_from_db()
+                self.stdout.write(f"  {document.original_name}: {document.get_status_display()}, {document.page_count} pages")
+
+        self.stdout.write(self.style.SUCCESS(f"Demo case {case.docket_number} ({case.client_name}) is loaded."))
+        self.stdout.write("Log in at http://127.0.0.1:8000/ with one of these (password for all: %s):" % DEMO_PASSWORD)
+        for username, first, last, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<11} {first} {last}, {role.label}")
+
+    def _users(self) -> dict:
+        User = get_user_model()
+        users = {}
+        for username, first, last, _role in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                if username == "supervisor":
+                    user.is_staff = True
+                    user.is_superuser = True
+                user.save()
+            users[username] = user
+        return users
+
+    @transaction.atomic
+    def _case(self, users: dict) -> Case:
+        case, _ = Case.objects.get_or_create(
+            docket_number=DEMO_DOCKET,
+            defaults={
+                "client_name": "Devon Michael Ashby",
+                "client_dob": datetime.date(1995, 6, 11),
+                "court": "Brennan County Superior Court",
+                "jurisdiction": "State of Arden",
+                "charges": "Robbery in the Second Degree; Burglary",
+                "stage": Case.Stage.PRETRIAL,
+                "client_goals": (
+                    "Stay in treatment and keep my job at the bakery. Be there for my daughter. "
+                    "Finish my GED. I don't want my time in foster care talked about in open court "
+                    "unless it really helps."
+                ),
+                "created_by": users["attorney"],
+            },
+        )
+        for username, _first, _last, role in DEMO_USERS:
+            if not case.memberships.filter(user=users[username]).exists():
+                case_member_set(case=case, user=users[username], role=role)
+        return case
+
+    def _records(self, case: Case, uploader, records_dir: Path) -> list[Document]:
+        documents = []
+        for path in sorted(p for p in records_dir.iterdir() if p.is_file()):
+            record_type, source = DEMO_RECORD_DETAILS.get(path.name[:3], ("", ""))
+            with path.open("rb") as handle:
+                try:
+                    document = document_upload(
+                        case=case,
+                        file=File(handle, name=path.name),
+                        uploaded_by=uploader,
+                        record_type=record_type,
+                        source=source,
+                    )
+                except DuplicateRecord as duplicate:
+                    document = duplicate.existing
+                except RecordRejected as rejection:
+                    raise CommandError(f"{path.name}: {rejection.message}") from rejection
+            documents.append(document)
+        return documents

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+from celery.app.task import Task
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def sent_tasks(request, monkeypatch) -> list[tuple[str, tuple]]:
+    """Tasks that code sent to the broker, recorded instead of sent.
+
+    Unit tests call services directly; tests marked `worker` send for real to a real worker."""
+    sent: list[tuple[str, tuple]] = []
+    if request.node.get_closest_marker("worker") is None:
+
+        def record(self, args=None, kwargs=None, **options):
+            sent.append((self.name, tuple(args or ())))
+
+        monkeypatch.setattr(Task, "apply_async", record)
+    return sent
+
+
+def _database_url_for_subprocess() -> str:
+    """The URL of the database this test is using, so a child process sees the same rows."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker_process(transactional_db, settings, media_root):
+    """A real `celery worker` process on the configured broker, reading the test database."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from config.celery import app as celery_app
+
+    # Messages left by an earlier, interrupted run would point at rows that no longer exist.
+    celery_app.control.purge()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_subprocess(),
+        "MEDIA_ROOT": str(media_root),
+        "DATA_DIR": str(settings.DATA_DIR),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "OMP_THREAD_LIMIT": "1",
+    }
+    log_path = media_root.parent / "worker.log"
+    media_root.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "-Q", settings.CELERY_TASK_DEFAULT_QUEUE],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while b"ready." not in log_path.read_bytes():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the worker did not start:\n" + log_path.read_text(errors="replace"))
+                time.sleep(0.2)
+            yield process
+        finally:
+            print("---- worker log ----\n" + log_path.read_text(errors="replace"))  # shown when a test fails
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_until(predicate, *, timeout: float = 60.0, interval: float = 0.25):
+    """Poll until predicate() is truthy; return its value or fail with the timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

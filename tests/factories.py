@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+
+from evidence.models import Document, Page
+from narratives.models import Case, CaseMembership
+
+SAMPLE_RECORD_TEXT = b"Progress note 05/10/2004. In March 2009 he was retained in the fourth grade.\n"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    client_name = "Jordan Q. Sample"
+    client_dob = datetime.date(1995, 6, 11)
+    docket_number = factory.Sequence(lambda n: f"24-CF-{n:05d}")
+    court = "Sample County Superior Court"
+    jurisdiction = "State of Sample"
+    charges = "Burglary"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseMembership
+
+    case = factory.SubFactory(CaseFactory)
+    user = factory.SubFactory(UserFactory)
+    role = CaseMembership.Role.MITIGATION_SPECIALIST
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    class Params:
+        content = SAMPLE_RECORD_TEXT
+
+    case = factory.SubFactory(CaseFactory)
+    file = factory.LazyAttribute(lambda o: ContentFile(o.content, name="note.txt"))
+    original_name = "note.txt"
+    file_kind = Document.FileKind.TEXT
+    size_bytes = factory.LazyAttribute(lambda o: len(o.content))
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
+    uploaded_by = factory.SelfAttribute("case.created_by")
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+
+    document = factory.SubFactory(DocumentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "In March 2009 he was retained in the fourth grade."

@@ -1,0 +1,97 @@
+"""Every case URL answers 404 to anyone not on the case's team: the case's existence is not revealed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from evidence.models import Document
+from tests.factories import CaseFactory, DocumentFactory, MembershipFactory, PageFactory, UserFactory
+
+
+def _case_patterns(resolver: URLResolver | None = None, namespace: str = "") -> list[tuple[str, tuple[str, ...]]]:
+    """(name, parameters) of every URL pattern that takes a case id, found from the resolver itself."""
+    found = []
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += _case_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and "case_id" in entry.pattern.regex.groupindex:
+            assert entry.name, f"every case URL needs a name: {entry.pattern}"
+            found.append((f"{namespace}{entry.name}", tuple(entry.pattern.regex.groupindex)))
+    return found
+
+
+CASE_URLS = _case_patterns()
+
+
+def _url(name: str, params: tuple[str, ...], document: Document) -> str:
+    values = {"case_id": document.case_id, "document_id": document.pk, "number": 1}
+    return reverse(name, kwargs={key: values[key] for key in params})
+
+
+@pytest.fixture
+def guarded():
+    document = DocumentFactory()
+    PageFactory(document=document, number=1)
+    member = MembershipFactory(case=document.case).user
+    outsider = UserFactory()
+    MembershipFactory(user=outsider)  # on another case's team: must not help
+    return document, member, outsider
+
+
+def test_every_case_url_is_found():
+    names = {name for name, _params in CASE_URLS}
+    assert {"narratives:case_detail", "evidence:document_upload", "evidence:document_original"} <= names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "params"), CASE_URLS)
+def test_non_member_gets_404_on_every_case_url(client, guarded, name, params):
+    document, _member, outsider = guarded
+    url = _url(name, params, document)
+    client.force_login(outsider)
+
+    assert client.get(url).status_code in {404, 405}
+    assert client.post(url).status_code in {404, 405}
+    # Not even the status of a record in someone else's case leaks.
+    assert Document.objects.get(pk=document.pk).status == Document.Status.QUEUED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "params"), CASE_URLS)
+def test_staff_not_on_the_team_gets_404(client, guarded, name, params):
+    document, _member, _outsider = guarded
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+
+    response = client.get(_url(name, params, document))
+
+    assert response.status_code in {404, 405}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "params"), CASE_URLS)
+def test_anonymous_is_sent_to_login(client, guarded, name, params):
+    document, _member, _outsider = guarded
+
+    response = client.get(_url(name, params, document))
+
+    assert response.status_code in {302, 405}
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_member_sees_case_and_case_list_shows_only_own_cases(client, guarded):
+    document, member, _outsider = guarded
+    other_case = CaseFactory(client_name="Someone Else Entirely")
+    client.force_login(member)
+
+    listing = client.get(reverse("narratives:case_list"))
+    detail = client.get(reverse("narratives:case_detail", kwargs={"case_id": document.case_id}))
+
+    assert document.case.client_name in listing.content.decode()
+    assert other_case.client_name not in listing.content.decode()
+    assert detail.status_code == 200
+    assert document.original_name in detail.content.decode()

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from evidence.models import Document, Page
+from narratives.models import Case, CaseMembership
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_changes_nothing(settings, sent_tasks, django_capture_on_commit_callbacks):
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+    counts = (Case.objects.count(), CaseMembership.objects.count(), Document.objects.count())
+    queued = len(sent_tasks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+
+    assert counts == (1, 4, 10)
+    assert (Case.objects.count(), CaseMembership.objects.count(), Document.objects.count()) == counts
+    assert queued == 10 and len(sent_tasks) == 10  # nothing queued twice
+    roles = set(CaseMembership.objects.values_list("role", flat=True))
+    assert roles == {"attorney", "mitigation_specialist", "advocate", "supervisor"}
+
+
+@pytest.mark.django_db
+def test_load_demo_now_reads_every_record(settings):
+    call_command("load_demo", "--now", "--allow-in-production")
+
+    assert set(Document.objects.values_list("status", flat=True)) == {Document.Status.READY}
+    assert Page.objects.filter(ocr_used=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_in_production_without_the_flag(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="published password"):
+        call_command("load_demo")
