@@ -12,4 +12,5 @@ urlpatterns = [
     ),
     path("", include("narratives.urls", namespace="narratives")),
     path("", include("evidence.urls", namespace="evidence")),
+    path("", include("extraction.urls", namespace="extraction")),
 ]

@@ -7,7 +7,7 @@ from narratives.models import Case
 
 
 def document_list(*, case: Case) -> QuerySet[Document]:
-    return case.documents.select_related("uploaded_by").order_by("uploaded_at", "pk")
+    return case.documents.select_related("uploaded_by", "extraction").order_by("uploaded_at", "pk")
 
 
 def document_pages(*, document: Document) -> QuerySet[Page]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from evidence.models import Document, Page
 from evidence.tasks import document_read_text as document_read_text_task
+from extraction.services import queue_extraction
 from extraction.pipeline.text import UnreadableRecord, check_record, iter_pages, page_count
 from narratives.models import Case
 
@@ -223,9 +224,11 @@ def document_read_text(*, document_id: int) -> int:
         _fail(document_id, UNEXPECTED_FAILURE)
         logger.exception("evidence.document_read_failed", extra={"document_id": document_id})
         return 0
-    Document.objects.filter(pk=document.pk).update(
-        status=Document.Status.READY, page_count=done, pages_done=done, processed_at=timezone.now()
-    )
+    with transaction.atomic():
+        Document.objects.filter(pk=document.pk).update(
+            status=Document.Status.READY, page_count=done, pages_done=done, processed_at=timezone.now()
+        )
+        queue_extraction(document_id=document.pk)  # the next link of the chain: finding events in the pages
     logger.info("evidence.document_read", extra={"document_id": document_id, "pages": done})
     return done
 

@@ -1,11 +1,36 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from narratives.models import Case, CaseMembership
+from evidence.models import Page
+from extraction.models import EventCandidate
+from extraction.pipeline.taxonomy import SERVICE_ENGAGEMENT, kind_of
+from extraction.services import candidate_mark_reviewed
+from narratives.dates import parse_partial_date
+from narratives.drafting import DraftFact, assemble_paragraphs
+from narratives.html import sanitize_html
+from narratives.models import (
+    Case,
+    CaseMembership,
+    Consent,
+    DomainStatus,
+    EventSource,
+    Narrative,
+    NarrativeSection,
+    SectionVersion,
+    TimelineEvent,
+)
+
+
+class ReviewConflict(Exception):
+    """A proposal that someone else reviewed first."""
 
 
 @transaction.atomic
@@ -49,3 +74,323 @@ def case_member_set(*, case: Case, user: AbstractBaseUser, role: str) -> CaseMem
     membership.full_clean()
     membership.save()
     return membership
+
+
+def _date_sort(date: str):
+    return parse_partial_date(date) if date else None
+
+
+@dataclass(frozen=True, slots=True)
+class EventEdits:
+    """What a reviewer may change when accepting a proposal or adding an event by hand."""
+
+    category: str
+    summary: str
+    date: str = ""
+    date_end: str = ""
+    subject: str = "client"
+    status: str = ""
+    provider: str = ""
+    age: int | None = None
+
+
+def _event_from(*, case: Case, edits: EventEdits, created_by) -> TimelineEvent:
+    event = TimelineEvent(
+        case=case,
+        kind=kind_of(edits.category),
+        category=edits.category,
+        status=edits.status if kind_of(edits.category) == SERVICE_ENGAGEMENT else "",
+        provider=edits.provider,
+        summary=edits.summary.strip(),
+        subject=edits.subject.strip() or "client",
+        date=edits.date,
+        date_end=edits.date_end,
+        date_sort=_date_sort(edits.date) or _date_sort(edits.date_end),
+        age=edits.age,
+        created_by=created_by,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def _source_from_candidate(*, event: TimelineEvent, candidate: EventCandidate) -> EventSource:
+    source, _ = EventSource.objects.get_or_create(
+        event=event,
+        document=candidate.document,
+        page_number=candidate.page,
+        start=candidate.page_start,
+        end=candidate.page_end,
+        defaults={"quote": candidate.evidence},
+    )
+    return source
+
+
+def edits_from_candidate(candidate: EventCandidate) -> EventEdits:
+    return EventEdits(
+        category=candidate.category,
+        summary=candidate.sentence.strip()[:1000],
+        date=candidate.date,
+        date_end=candidate.date_end,
+        subject=candidate.subject,
+        status=candidate.status,
+        provider=candidate.provider,
+        age=candidate.age,
+    )
+
+
+@transaction.atomic
+def candidate_accept(*, candidate: EventCandidate, accepted_by, edits: EventEdits | None = None) -> TimelineEvent:
+    """Put a proposal on the case's timeline (as proposed, or as the reviewer edited it), citing its span."""
+    candidate = EventCandidate.objects.select_for_update().select_related("document__case").get(pk=candidate.pk)
+    if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
+        raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
+    event = _event_from(
+        case=candidate.document.case, edits=edits or edits_from_candidate(candidate), created_by=accepted_by
+    )
+    _source_from_candidate(event=event, candidate=candidate)
+    candidate_mark_reviewed(
+        candidate=candidate,
+        review_status=EventCandidate.ReviewStatus.ACCEPTED,
+        reviewed_by=accepted_by,
+        timeline_event=event,
+    )
+    return event
+
+
+@transaction.atomic
+def candidate_reject(*, candidate: EventCandidate, rejected_by) -> EventCandidate:
+    candidate = EventCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
+        raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
+    return candidate_mark_reviewed(
+        candidate=candidate, review_status=EventCandidate.ReviewStatus.REJECTED, reviewed_by=rejected_by
+    )
+
+
+@transaction.atomic
+def candidate_merge(*, candidate: EventCandidate, into: TimelineEvent, merged_by) -> TimelineEvent:
+    """The same fact from another record (or page): one event, one more source."""
+    candidate = EventCandidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
+    if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
+        raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
+    if candidate.document.case_id != into.case_id:
+        raise ValueError("an event can only take sources from its own case")
+    _source_from_candidate(event=into, candidate=candidate)
+    candidate_mark_reviewed(
+        candidate=candidate, review_status=EventCandidate.ReviewStatus.MERGED, reviewed_by=merged_by, timeline_event=into
+    )
+    return into
+
+
+@transaction.atomic
+def event_create_from_page(
+    *, page: Page, start: int, end: int, edits: EventEdits, created_by
+) -> TimelineEvent:
+    """An event a person added by hand, citing the text they selected on a record page."""
+    if not 0 <= start < end <= len(page.text):
+        raise ValidationError("The selected text is not on this page; select it again.")
+    event = _event_from(case=page.document.case, edits=edits, created_by=created_by)
+    EventSource.objects.create(
+        event=event, document=page.document, page_number=page.number, start=start, end=end, quote=page.text[start:end]
+    )
+    return event
+
+
+# ---- timeline: key facts, notes, consent, conflicts, domains -------------------------------------------
+
+
+def event_update_flags(*, event: TimelineEvent, key_fact: bool | None = None, note: str | None = None) -> TimelineEvent:
+    fields = []
+    if key_fact is not None:
+        event.key_fact = key_fact
+        fields.append("key_fact")
+    if note is not None:
+        event.note = note.strip()[:5000]
+        fields.append("note")
+    if fields:
+        event.save(update_fields=[*fields, "updated_at"])
+    return event
+
+
+def event_set_consent(*, event: TimelineEvent, consent: str, recorded_by) -> TimelineEvent:
+    """Record the client's decision about saying this fact in court, and who recorded it, when."""
+    if consent not in Consent.values:
+        raise ValidationError("Unknown consent choice.")
+    event.consent = consent
+    event.consent_by = recorded_by
+    event.consent_at = timezone.now()
+    event.save(update_fields=["consent", "consent_by", "consent_at", "updated_at"])
+    return event
+
+
+def event_mark_conflict(*, event: TimelineEvent, other: TimelineEvent, conflicting: bool = True) -> None:
+    """Two events whose records disagree (e.g. on a date); flagged on both until resolved."""
+    if event.case_id != other.case_id or event.pk == other.pk:
+        raise ValidationError("Only two different events of the same case can conflict.")
+    if conflicting:
+        event.conflicts_with.add(other)
+    else:
+        event.conflicts_with.remove(other)
+
+
+def domain_set_not_applicable(*, case: Case, category: str, not_applicable: bool, reason: str, decided_by) -> None:
+    if not_applicable:
+        DomainStatus.objects.update_or_create(
+            case=case, category=category,
+            defaults={"not_applicable": True, "reason": reason.strip()[:300], "decided_by": decided_by},
+        )
+    else:
+        DomainStatus.objects.filter(case=case, category=category).delete()
+
+
+# ---- narratives and sections ------------------------------------------------------------------------------
+
+SECTION_TEMPLATE: list[tuple[str, list[str]]] = [
+    ("Introduction", []),
+    ("Early childhood and family", ["birth_family", "child_welfare"]),
+    ("Trauma", ["trauma_abuse"]),
+    ("Education", ["education", "education_services"]),
+    ("Health and mental health", ["health", "mental_health", "medical_care", "mental_health_treatment"]),
+    ("Substance use", ["substance_use", "substance_use_treatment"]),
+    ("Housing", ["housing", "housing_assistance"]),
+    ("Contact with the justice system", ["justice_involvement"]),
+    ("Work and responsibilities", ["employment", "family_responsibilities", "military", "employment_services"]),
+    ("Community", ["community_ties", "achievement"]),
+    (
+        "What the client is doing now",
+        ["substance_use_treatment", "mental_health_treatment", "medical_care", "housing_assistance",
+         "employment_services", "education_services", "family_services", "benefits_assistance",
+         "civil_legal_services", "case_management"],
+    ),
+    ("The client's goals", []),
+    ("Conclusion", []),
+]
+
+
+class EditConflict(Exception):
+    """Someone else saved the section since this editor loaded it."""
+
+    def __init__(self, section: "NarrativeSection") -> None:
+        super().__init__("The section was changed by someone else.")
+        self.section = section
+
+
+@transaction.atomic
+def narrative_create(*, case: Case, title: str, created_by) -> Narrative:
+    """A narrative whose sections follow the mitigation domains and 'history and characteristics'."""
+    narrative = Narrative(case=case, title=title.strip(), created_by=created_by)
+    narrative.full_clean()
+    narrative.save()
+    NarrativeSection.objects.bulk_create(
+        NarrativeSection(narrative=narrative, title=section_title, position=index, categories=categories)
+        for index, (section_title, categories) in enumerate(SECTION_TEMPLATE)
+    )
+    return narrative
+
+
+def _renumber(narrative: Narrative) -> None:
+    for index, section in enumerate(narrative.sections.order_by("position", "pk")):
+        if section.position != index:
+            NarrativeSection.objects.filter(pk=section.pk).update(position=index)
+
+
+@transaction.atomic
+def section_add(*, narrative: Narrative, title: str, categories: list[str] | None = None, added_by) -> NarrativeSection:
+    position = narrative.sections.count()
+    section = NarrativeSection(narrative=narrative, title=title.strip() or "New section", position=position,
+                               categories=categories or [], updated_by=added_by)
+    section.full_clean()
+    section.save()
+    return section
+
+
+def section_rename(*, section: NarrativeSection, title: str) -> NarrativeSection:
+    section.title = title.strip()[:200] or section.title
+    section.save(update_fields=["title", "updated_at"])
+    return section
+
+
+@transaction.atomic
+def section_move(*, section: NarrativeSection, offset: int) -> None:
+    """Move a section up (offset -1) or down (+1) among its narrative's sections."""
+    ordered = list(section.narrative.sections.order_by("position", "pk"))
+    index = next(i for i, s in enumerate(ordered) if s.pk == section.pk)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    ordered.insert(target, ordered.pop(index))
+    for position, item in enumerate(ordered):
+        if item.position != position:
+            NarrativeSection.objects.filter(pk=item.pk).update(position=position)
+
+
+@transaction.atomic
+def section_remove(*, section: NarrativeSection) -> None:
+    """Remove a section (its versions go with it; an empty narrative keeps no orphan numbering)."""
+    narrative = section.narrative
+    section.delete()
+    _renumber(narrative)
+
+
+@transaction.atomic
+def section_save(
+    *, section: NarrativeSection, body: str, expected_version: int, saved_by, note: str = ""
+) -> NarrativeSection:
+    """Save a section's text as a new version; refuse (EditConflict) if someone saved since it was loaded."""
+    current = NarrativeSection.objects.select_for_update().get(pk=section.pk)
+    if current.version != expected_version:
+        raise EditConflict(current)
+    clean = sanitize_html(body)
+    if clean == current.body and not note:
+        return current  # nothing changed: no empty versions from autosave
+    current.body = clean
+    current.version += 1
+    current.updated_by = saved_by
+    current.save(update_fields=["body", "version", "updated_by", "updated_at"])
+    SectionVersion.objects.create(
+        section=current, number=current.version, title=current.title, body=clean, saved_by=saved_by, note=note[:200]
+    )
+    return current
+
+
+def section_restore(*, section: NarrativeSection, number: int, restored_by) -> NarrativeSection:
+    old = section.versions.get(number=number)
+    return section_save(
+        section=section, body=old.body, expected_version=section.version, saved_by=restored_by,
+        note=f"restored version {number}",
+    )
+
+
+def _citation_label(event: TimelineEvent) -> str:
+    """What a citation shows in the editor; the court export recomputes exhibit letters and pages."""
+    parts = [f"{source.document.original_name}, p. {source.page_number}" for source in event.sources.all()]
+    return "(" + "; ".join(parts) + ")" if parts else "(no source)"
+
+
+def draft_facts(*, events: list[TimelineEvent]) -> list[DraftFact]:
+    return [
+        DraftFact(
+            event_id=event.pk,
+            summary=event.summary,
+            date=event.date,
+            date_end=event.date_end,
+            age=event.age,
+            citation_label=_citation_label(event),
+            href=reverse("narratives:timeline", kwargs={"case_id": event.case_id}) + f"#event-{event.pk}",
+        )
+        for event in events
+    ]
+
+
+def section_assemble_draft(*, section: NarrativeSection, assembled_by) -> NarrativeSection:
+    """Replace the section's text with a draft from its categories' accepted, client-approved events.
+
+    The previous text stays in the section's versions, so nothing written by hand is lost."""
+    from narratives.selectors import timeline_list
+
+    case = section.narrative.case
+    events = list(timeline_list(case=case, categories=section.categories).filter(consent=Consent.APPROVED))
+    body = assemble_paragraphs(draft_facts(events=events), dob=case.client_dob)
+    return section_save(
+        section=section, body=body, expected_version=section.version, saved_by=assembled_by,
+        note=f"assembled draft from {len(events)} events",
+    )

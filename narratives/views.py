@@ -10,6 +10,7 @@ from evidence.forms import DocumentUploadForm
 from evidence.selectors import document_list
 from narratives.forms import CaseForm
 from narratives.models import Case
+from extraction.selectors import candidate_counts
 from narratives.selectors import case_list_for_user, case_role_of, case_team
 from narratives.services import case_create
 
@@ -40,6 +41,8 @@ def case_detail_context(*, request: HttpRequest, case: Case, upload_form: Docume
         "team": case_team(case=case),
         "documents": document_list(case=case),
         "upload_form": upload_form or DocumentUploadForm(),
+        "review_counts": candidate_counts(case=case),
+        "event_count": case.timeline_events.count(),
     }
 
 
@@ -48,3 +51,4 @@ def case_detail_context(*, request: HttpRequest, case: Case, upload_form: Docume
 def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
     return render(request, "narratives/case_detail.html", case_detail_context(request=request, case=case))
+

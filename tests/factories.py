@@ -75,3 +75,36 @@ class PageFactory(factory.django.DjangoModelFactory):
     document = factory.SubFactory(DocumentFactory)
     number = factory.Sequence(lambda n: n + 1)
     text = "In March 2009 he was retained in the fourth grade."
+
+
+class EventCandidateFactory(factory.django.DjangoModelFactory):
+    """A proposal for the span "retained in the fourth grade" on page 1 of the factory record."""
+
+    class Meta:
+        model = "extraction.EventCandidate"
+
+    document = factory.SubFactory(DocumentFactory)
+    kind = "life_event"
+    category = "education"
+    date = "2009-03"
+    start = 21
+    end = 49
+    page = 1
+    page_start = 21
+    page_end = 49
+    sentence = "In March 2009 he was retained in the fourth grade."
+    evidence = "retained in the fourth grade"
+    confidence = 0.8
+
+
+class TimelineEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "narratives.TimelineEvent"
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "life_event"
+    category = "education"
+    summary = "Retained in the fourth grade."
+    date = "2009-03"
+    date_sort = datetime.date(2009, 3, 1)
+    created_by = factory.SelfAttribute("case.created_by")

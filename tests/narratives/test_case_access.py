@@ -6,7 +6,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evidence.models import Document
-from tests.factories import CaseFactory, DocumentFactory, MembershipFactory, PageFactory, UserFactory
+from tests.factories import (
+    CaseFactory,
+    DocumentFactory,
+    EventCandidateFactory,
+    MembershipFactory,
+    PageFactory,
+    TimelineEventFactory,
+    UserFactory,
+)
 
 
 def _case_patterns(resolver: URLResolver | None = None, namespace: str = "") -> list[tuple[str, tuple[str, ...]]]:
@@ -26,7 +34,20 @@ CASE_URLS = _case_patterns()
 
 
 def _url(name: str, params: tuple[str, ...], document: Document) -> str:
-    values = {"case_id": document.case_id, "document_id": document.pk, "number": 1}
+    """The URL with ids of objects that really exist in the case, so only the team check can say no."""
+    candidate = document.event_candidates.first()
+    event = document.case.timeline_events.first()
+    values = {
+        "case_id": document.case_id,
+        "document_id": document.pk,
+        "number": 1,
+        "candidate_id": candidate.pk,
+        "event_id": event.pk,
+        "category": "education",
+        "format": "csv",
+    }
+    missing = set(params) - set(values)
+    assert not missing, f"add a value for {missing} to this test so {name} is checked"
     return reverse(name, kwargs={key: values[key] for key in params})
 
 
@@ -34,6 +55,8 @@ def _url(name: str, params: tuple[str, ...], document: Document) -> str:
 def guarded():
     document = DocumentFactory()
     PageFactory(document=document, number=1)
+    EventCandidateFactory(document=document)
+    TimelineEventFactory(case=document.case)
     member = MembershipFactory(case=document.case).user
     outsider = UserFactory()
     MembershipFactory(user=outsider)  # on another case's team: must not help

@@ -1,0 +1,79 @@
+"""First drafts assembled from accepted facts: every sentence comes from one event and cites it.
+
+The specialist rewrites the draft; the assembler never invents a fact, it only orders and cites them."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html import escape
+
+from narratives.dates import describe_when, parse_partial_date
+from narratives.html import citation_link
+
+# Life stages by age, the way mitigation narratives are usually told; without a date of birth, by decade.
+LIFE_STAGES = [
+    (0, 5, "Early childhood"),
+    (6, 12, "Childhood"),
+    (13, 17, "Adolescence"),
+    (18, 24, "Young adulthood"),
+    (25, 200, "Adulthood"),
+]
+YEAR_IN_TEXT = re.compile(r"\b(19|20)\d{2}\b")
+
+
+@dataclass(frozen=True, slots=True)
+class DraftFact:
+    event_id: int
+    summary: str
+    date: str
+    date_end: str
+    age: int | None
+    citation_label: str
+    href: str
+
+
+def _period(fact: DraftFact, dob: datetime.date | None) -> tuple[int, str]:
+    start = parse_partial_date(fact.date) or parse_partial_date(fact.date_end)
+    if start is None:
+        return (10_000, "Undated")
+    if dob is not None:
+        age = fact.age if fact.age is not None else start.year - dob.year
+        for low, high, name in LIFE_STAGES:
+            if low <= age <= high:
+                return (low, f"{name} ({dob.year + low}–{dob.year + high})" if high < 200 else f"{name} ({dob.year + low}–)")
+        return (-1, "Before birth")
+    decade = start.year // 10 * 10
+    return (decade, f"The {decade}s")
+
+
+def _sentence(fact: DraftFact) -> str:
+    text = " ".join(fact.summary.split()).rstrip()
+    if not text:
+        return ""
+    when = describe_when(date=fact.date, date_end=fact.date_end, age=fact.age)
+    if when != "undated" and not YEAR_IN_TEXT.search(text):
+        text = f"{when[0].upper()}{when[1:]}: {text}"
+    if text[-1] not in ".!?\"”)":
+        text += "."
+    return escape(text)
+
+
+def assemble_paragraphs(facts: Iterable[DraftFact], *, dob: datetime.date | None) -> str:
+    """HTML paragraphs, one per life period in date order, each sentence followed by its citation."""
+    periods: dict[tuple[int, str], list[DraftFact]] = {}
+    for fact in facts:
+        periods.setdefault(_period(fact, dob), []).append(fact)
+    paragraphs = []
+    for _key, group in sorted(periods.items()):
+        sentences = []
+        for fact in group:
+            sentence = _sentence(fact)
+            if sentence:
+                link = citation_link(event_id=fact.event_id, href=fact.href, label=fact.citation_label)
+                sentences.append(f"{sentence} {link}")
+        if sentences:
+            paragraphs.append("<p>" + " ".join(sentences) + "</p>")
+    return "\n".join(paragraphs)

@@ -1,0 +1,147 @@
+"""The timeline: accepted events in order, filters in the URL, the client's consent, coverage, spreadsheets."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from evidence.selectors import document_list
+from extraction.pipeline.taxonomy import LIFE_EVENT_CATEGORIES
+from narratives.forms import TimelineFilterForm
+from narratives.models import Case, Consent, TimelineEvent
+from narratives.selectors import case_list_for_user, domain_coverage, timeline_list, timeline_subjects
+from narratives.services import (
+    domain_set_not_applicable,
+    event_mark_conflict,
+    event_set_consent,
+    event_update_flags,
+)
+from narratives.timeline import timeline_csv, timeline_xlsx, when, year_strip
+
+
+def _case_for(request: HttpRequest, case_id: int) -> Case:
+    return get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+
+
+def _filtered(request: HttpRequest, case: Case) -> tuple[TimelineFilterForm, list[TimelineEvent]]:
+    form = TimelineFilterForm(
+        request.GET or None, documents=document_list(case=case), subjects=timeline_subjects(case=case)
+    )
+    events = list(timeline_list(case=case, filters=form.filters() if request.GET else None))
+    for event in events:
+        event.when = when(event)
+    return form, events
+
+
+@login_required
+@require_GET
+def timeline_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for(request, case_id)
+    form, events = _filtered(request, case)
+    return render(
+        request,
+        "narratives/timeline.html",
+        {
+            "case": case,
+            "form": form,
+            "events": events,
+            "strip": year_strip(events, birth_year=case.client_dob.year if case.client_dob else None),
+            "consent_choices": Consent.choices,
+            "query": request.GET.urlencode(),
+            "all_events": TimelineEvent.objects.filter(case=case).in_date_order().only("pk", "date", "summary"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def timeline_export_view(request: HttpRequest, case_id: int, format: str) -> HttpResponse:
+    case = _case_for(request, case_id)
+    if format not in {"csv", "xlsx"}:
+        raise Http404("Timelines export as .csv or .xlsx.")
+    _form, events = _filtered(request, case)
+    stem = f"timeline-{case.docket_number}".replace("/", "-")
+    if format == "xlsx":
+        response = HttpResponse(
+            timeline_xlsx(events, title=f"Timeline {case.docket_number}"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    else:
+        response = HttpResponse(timeline_csv(events), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _back(request: HttpRequest, case: Case, event: TimelineEvent | None = None) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith("/"):
+        target = reverse("narratives:timeline", kwargs={"case_id": case.pk})
+    if event is not None and "#" not in target:
+        target += f"#event-{event.pk}"
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def event_update_view(request: HttpRequest, case_id: int, event_id: int) -> HttpResponse:
+    case = _case_for(request, case_id)
+    event = get_object_or_404(case.timeline_events, pk=event_id)
+    if "consent" in request.POST:
+        try:
+            event_set_consent(event=event, consent=request.POST["consent"], recorded_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Consent recorded: {event.get_consent_display()}.")
+    if "key_fact" in request.POST or "note" in request.POST:
+        event_update_flags(
+            event=event,
+            key_fact=(request.POST.get("key_fact") == "1") if "key_fact" in request.POST else None,
+            note=request.POST.get("note") if "note" in request.POST else None,
+        )
+    return _back(request, case, event)
+
+
+@login_required
+@require_POST
+def event_conflict_view(request: HttpRequest, case_id: int, event_id: int) -> HttpResponse:
+    case = _case_for(request, case_id)
+    event = get_object_or_404(case.timeline_events, pk=event_id)
+    other = case.timeline_events.filter(pk=request.POST.get("other") or 0).first()
+    if other is None:
+        messages.error(request, "Choose another event of this case.")
+        return _back(request, case, event)
+    try:
+        event_mark_conflict(event=event, other=other, conflicting=request.POST.get("remove") != "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, case, event)
+
+
+@login_required
+@require_GET
+def coverage_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for(request, case_id)
+    return render(request, "narratives/coverage.html", {"case": case, "domains": domain_coverage(case=case)})
+
+
+@login_required
+@require_POST
+def domain_status_view(request: HttpRequest, case_id: int, category: str) -> HttpResponse:
+    case = _case_for(request, case_id)
+    if category not in LIFE_EVENT_CATEGORIES:
+        messages.error(request, "Unknown domain.")
+    else:
+        domain_set_not_applicable(
+            case=case, category=category, not_applicable=request.POST.get("not_applicable") == "1",
+            reason=request.POST.get("reason", ""), decided_by=request.user,
+        )
+    return redirect("narratives:coverage", case_id=case.pk)
