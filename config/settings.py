@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_ckeditor_5",  # only for the CKEditor 5 build it ships as static files; our own JS starts it
     "narratives",
     "evidence",
     "extraction",

@@ -68,12 +68,14 @@ def assemble_paragraphs(facts: Iterable[DraftFact], *, dob: datetime.date | None
         periods.setdefault(_period(fact, dob), []).append(fact)
     paragraphs = []
     for _key, group in sorted(periods.items()):
-        sentences = []
+        # One clause can state two facts (e.g. a removal that is also a parent's arrest): say it once,
+        # citing every event it stands for.
+        sentences: dict[str, list[str]] = {}
         for fact in group:
             sentence = _sentence(fact)
             if sentence:
                 link = citation_link(event_id=fact.event_id, href=fact.href, label=fact.citation_label)
-                sentences.append(f"{sentence} {link}")
+                sentences.setdefault(sentence, []).append(link)
         if sentences:
-            paragraphs.append("<p>" + " ".join(sentences) + "</p>")
+            paragraphs.append("<p>" + " ".join(f"{s} {' '.join(links)}" for s, links in sentences.items()) + "</p>")
     return "\n".join(paragraphs)

@@ -33,6 +33,10 @@ class YearStrip:
     dot: float
 
     @property
+    def center(self) -> float:
+        return self.column_width / 2
+
+    @property
     def baseline(self) -> float:
         return self.height - 30
 
@@ -46,7 +50,8 @@ def year_strip(events: list[TimelineEvent], *, birth_year: int | None, today: da
     by_year: dict[int, list[TimelineEvent]] = {}
     for event in dated:
         by_year.setdefault(event.date_sort.year, []).append(event)
-    column_width, dot = 22.0, 10.0
+    years = last - first + 1
+    column_width, dot = max(14.0, min(40.0, 1000.0 / years)), 10.0
     tallest = max(len(v) for v in by_year.values())
     height = tallest * (dot + 3) + 40
     baseline = height - 30

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from narratives import timeline_views, views
+from narratives import editor_views, timeline_views, views
 
 app_name = "narratives"
 
@@ -20,4 +20,36 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/coverage/", timeline_views.coverage_view, name="coverage"),
     path("cases/<int:case_id>/coverage/<slug:category>/", timeline_views.domain_status_view, name="domain_status"),
+    path("cases/<int:case_id>/narratives/", editor_views.narrative_list_view, name="narrative_list"),
+    path("cases/<int:case_id>/narratives/<int:narrative_id>/", editor_views.narrative_editor_view, name="narrative_editor"),
+    path(
+        "cases/<int:case_id>/narratives/<int:narrative_id>/assemble/",
+        editor_views.narrative_assemble_view,
+        name="narrative_assemble",
+    ),
+    path(
+        "cases/<int:case_id>/narratives/<int:narrative_id>/sections/add/",
+        editor_views.section_add_view,
+        name="section_add",
+    ),
+    path(
+        "cases/<int:case_id>/narratives/<int:narrative_id>/sections/<int:section_id>/save/",
+        editor_views.section_save_view,
+        name="section_save",
+    ),
+    path(
+        "cases/<int:case_id>/narratives/<int:narrative_id>/sections/<int:section_id>/history/",
+        editor_views.section_history_view,
+        name="section_history",
+    ),
+    path(
+        "cases/<int:case_id>/narratives/<int:narrative_id>/sections/<int:section_id>/restore/<int:number>/",
+        editor_views.section_restore_view,
+        name="section_restore",
+    ),
+    path(
+        "cases/<int:case_id>/narratives/<int:narrative_id>/sections/<int:section_id>/<slug:action>/",
+        editor_views.section_change_view,
+        name="section_change",
+    ),
 ]

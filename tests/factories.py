@@ -57,7 +57,8 @@ class DocumentFactory(factory.django.DjangoModelFactory):
         model = Document
 
     class Params:
-        content = SAMPLE_RECORD_TEXT
+        # Each record's bytes differ: the same file twice in one case is refused (by sha256).
+        content = factory.Sequence(lambda n: SAMPLE_RECORD_TEXT + f"(copy {n})\n".encode())
 
     case = factory.SubFactory(CaseFactory)
     file = factory.LazyAttribute(lambda o: ContentFile(o.content, name="note.txt"))
@@ -108,3 +109,15 @@ class TimelineEventFactory(factory.django.DjangoModelFactory):
     date = "2009-03"
     date_sort = datetime.date(2009, 3, 1)
     created_by = factory.SelfAttribute("case.created_by")
+
+
+class EventSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "narratives.EventSource"
+
+    event = factory.SubFactory(TimelineEventFactory)
+    document = factory.SubFactory(DocumentFactory, case=factory.SelfAttribute("..event.case"))
+    page_number = 1
+    start = 0
+    end = 10
+    quote = "In March 2"

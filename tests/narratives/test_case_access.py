@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evidence.models import Document
+from narratives.services import narrative_create, section_save
 from tests.factories import (
     CaseFactory,
     DocumentFactory,
@@ -37,14 +38,20 @@ def _url(name: str, params: tuple[str, ...], document: Document) -> str:
     """The URL with ids of objects that really exist in the case, so only the team check can say no."""
     candidate = document.event_candidates.first()
     event = document.case.timeline_events.first()
+    narrative = document.case.narratives.first()
+    section = narrative.sections.first()
     values = {
         "case_id": document.case_id,
         "document_id": document.pk,
-        "number": 1,
+        "number": 1,  # a page number, or a version number for restore
         "candidate_id": candidate.pk,
         "event_id": event.pk,
         "category": "education",
         "format": "csv",
+        "narrative_id": narrative.pk,
+        "section_id": section.pk,
+        "action": "rename",
+        "version": 1,
     }
     missing = set(params) - set(values)
     assert not missing, f"add a value for {missing} to this test so {name} is checked"
@@ -57,6 +64,8 @@ def guarded():
     PageFactory(document=document, number=1)
     EventCandidateFactory(document=document)
     TimelineEventFactory(case=document.case)
+    narrative = narrative_create(case=document.case, title="Mitigation", created_by=document.uploaded_by)
+    section_save(section=narrative.sections.first(), body="<p>x</p>", expected_version=0, saved_by=document.uploaded_by)
     member = MembershipFactory(case=document.case).user
     outsider = UserFactory()
     MembershipFactory(user=outsider)  # on another case's team: must not help

@@ -5,7 +5,18 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from evidence.models import Document, Page
-from narratives.models import Case, CaseMembership
+from extraction.models import EventCandidate
+from narratives.html import cited_event_ids
+from narratives.models import (
+    Case,
+    CaseMembership,
+    Consent,
+    EventSource,
+    Narrative,
+    NarrativeSection,
+    SectionVersion,
+    TimelineEvent,
+)
 
 
 @pytest.mark.django_db
@@ -27,11 +38,23 @@ def test_load_demo_twice_changes_nothing(settings, sent_tasks, django_capture_on
 
 
 @pytest.mark.django_db
-def test_load_demo_now_reads_every_record(settings):
+def test_load_demo_now_reads_reviews_and_drafts_and_twice_changes_nothing(settings):
+    call_command("load_demo", "--now", "--allow-in-production")
+    counts = (TimelineEvent.objects.count(), EventSource.objects.count(), NarrativeSection.objects.count(),
+              SectionVersion.objects.count())
+
     call_command("load_demo", "--now", "--allow-in-production")
 
     assert set(Document.objects.values_list("status", flat=True)) == {Document.Status.READY}
     assert Page.objects.filter(ocr_used=True).count() == 2
+    assert counts[0] > 60 and counts[1] > counts[0]  # some facts merged from several records
+    assert TimelineEvent.objects.filter(consent=Consent.WITHHELD).count() == 1
+    assert not EventCandidate.objects.pending().exists()
+    assert Narrative.objects.count() == 1
+    early = NarrativeSection.objects.get(title="Early childhood and family")
+    assert cited_event_ids(early.body) and early.version == 1
+    assert (TimelineEvent.objects.count(), EventSource.objects.count(), NarrativeSection.objects.count(),
+            SectionVersion.objects.count()) == counts
 
 
 @pytest.mark.django_db

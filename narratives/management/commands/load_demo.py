@@ -16,7 +16,9 @@ from django.db import transaction
 from evidence.models import Document
 from evidence.services import DuplicateRecord, RecordRejected, document_read_text, document_upload
 from narratives.models import Case, CaseMembership
-from narratives.services import case_member_set
+from extraction.services import document_extract
+from narratives.demo_review import review_like_the_gold
+from narratives.services import case_member_set, narrative_create, section_assemble_draft
 
 DEMO_PASSWORD = "demo-mitigation-2026"
 DEMO_DOCKET = "23-CF-00417"
@@ -51,7 +53,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--now",
             action="store_true",
-            help="Also read every record to the end in this process (for scripts and CI), instead of the worker.",
+            help="Also read every record and find its events in this process, instead of the worker, then review "
+            "the proposals as a specialist would and draft a narrative (for the demo, scripts and CI).",
         )
         parser.add_argument(
             "--allow-in-production",
@@ -78,7 +81,26 @@ class Command(BaseCommand):
                 if document.status != Document.Status.READY:
                     document_read_text(document_id=document.pk)
                     document.refresh_from_db()
-                self.stdout.write(f"  {document.original_name}: {document.get_status_display()}, {document.page_count} pages")
+                if not document.event_candidates.exists():
+                    document_extract(document_id=document.pk)
+                self.stdout.write(
+                    f"  {document.original_name}: {document.get_status_display()}, {document.page_count} pages, "
+                    f"{document.event_candidates.count()} proposals"
+                )
+            if not case.timeline_events.exists():
+                reviewed = review_like_the_gold(case=case, gold_dir=records_dir.parent / "gold", reviewer=users["specialist"])
+                self.stdout.write(
+                    f"  reviewed as a specialist would: {reviewed.accepted} accepted, {reviewed.merged} merged, "
+                    f"{reviewed.rejected} rejected; consent recorded, one fact withheld"
+                )
+            if not case.narratives.exists():
+                narrative = narrative_create(
+                    case=case, title="Sentencing memorandum — mitigation", created_by=users["specialist"]
+                )
+                for section in narrative.sections.all():
+                    if section.categories:
+                        section_assemble_draft(section=section, assembled_by=users["specialist"])
+                self.stdout.write(f"  narrative “{narrative.title}” drafted from the timeline")
 
         self.stdout.write(self.style.SUCCESS(f"Demo case {case.docket_number} ({case.client_name}) is loaded."))
         self.stdout.write("Log in at http://127.0.0.1:8000/ with one of these (password for all: %s):" % DEMO_PASSWORD)

@@ -1,0 +1,233 @@
+"""Narratives: the list, the section editor (CKEditor), drafting, versions and the concurrent-edit guard."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from extraction.pipeline.taxonomy import CATEGORY_CHOICES
+from narratives.forms import NarrativeForm
+from narratives.html import cited_event_ids, uncited_paragraphs
+from narratives.models import Case, Narrative, NarrativeSection, TimelineEvent
+from narratives.selectors import case_list_for_user, timeline_list
+from narratives.services import (
+    EditConflict,
+    narrative_create,
+    section_add,
+    section_assemble_draft,
+    section_move,
+    section_remove,
+    section_rename,
+    section_restore,
+    section_save,
+)
+from narratives.timeline import when
+
+MAX_SECTION_BYTES = 500_000
+
+
+def _case_for(request: HttpRequest, case_id: int) -> Case:
+    return get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+
+
+def _narrative_for(request: HttpRequest, case_id: int, narrative_id: int) -> Narrative:
+    case = _case_for(request, case_id)
+    return get_object_or_404(case.narratives.select_related("case"), pk=narrative_id)
+
+
+def _section_for(request: HttpRequest, case_id: int, narrative_id: int, section_id: int) -> NarrativeSection:
+    narrative = _narrative_for(request, case_id, narrative_id)
+    return get_object_or_404(narrative.sections.select_related("narrative__case"), pk=section_id)
+
+
+def section_warnings(*, case: Case, body: str) -> dict:
+    """What the editor flags: paragraphs citing no record, and citations of facts the client withheld."""
+    cited = cited_event_ids(body)
+    withheld = TimelineEvent.objects.filter(case=case, pk__in=cited).withheld().only("pk", "summary", "date")
+    return {
+        "uncited": uncited_paragraphs(body),
+        "withheld": [{"id": e.pk, "date": e.date, "summary": e.summary[:140]} for e in withheld],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def narrative_list_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for(request, case_id)
+    form = NarrativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        narrative = narrative_create(case=case, title=form.cleaned_data["title"], created_by=request.user)
+        messages.success(request, f"“{narrative.title}” started from the mitigation template.")
+        return redirect("narratives:narrative_editor", case_id=case.pk, narrative_id=narrative.pk)
+    return render(
+        request, "narratives/narrative_list.html",
+        {"case": case, "narratives": case.narratives.prefetch_related("sections"), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def narrative_editor_view(request: HttpRequest, case_id: int, narrative_id: int) -> HttpResponse:
+    narrative = _narrative_for(request, case_id, narrative_id)
+    case = narrative.case
+    sections = list(narrative.sections.select_related("updated_by"))
+    for section in sections:
+        section.warnings = section_warnings(case=case, body=section.body)
+    events = list(timeline_list(case=case))
+    for event in events:
+        event.when = when(event)
+    return render(
+        request,
+        "narratives/narrative_editor.html",
+        {
+            "case": case,
+            "narrative": narrative,
+            "sections": sections,
+            "events": events,
+            "category_labels": dict(CATEGORY_CHOICES),
+            "categories": CATEGORY_CHOICES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def section_save_view(request: HttpRequest, case_id: int, narrative_id: int, section_id: int) -> JsonResponse:
+    """Autosave target: JSON in ({body, version}), JSON out; 409 with the other person's text on conflict."""
+    section = _section_for(request, case_id, narrative_id, section_id)
+    if len(request.body) > MAX_SECTION_BYTES:
+        return JsonResponse({"error": "This section is too long to save in one piece; split it into two sections."}, status=413)
+    try:
+        payload = json.loads(request.body)
+        body, version = str(payload["body"]), int(payload["version"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "The editor sent something the server could not read; reload the page."}, status=400)
+    try:
+        saved = section_save(section=section, body=body, expected_version=version, saved_by=request.user)
+    except EditConflict as conflict:
+        other = conflict.section
+        return JsonResponse(
+            {
+                "error": "conflict",
+                "message": f"{_name(other.updated_by)} saved this section at "
+                f"{timezone.localtime(other.updated_at):%H:%M}. Your text is kept below theirs; merge them, then save.",
+                "their_body": other.body,
+                "version": other.version,
+            },
+            status=409,
+        )
+    return JsonResponse(
+        {
+            "version": saved.version,
+            "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M:%S"),
+            "body": saved.body,
+            **section_warnings(case=section.narrative.case, body=saved.body),
+        }
+    )
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else "Someone"
+
+
+@login_required
+@require_POST
+def section_add_view(request: HttpRequest, case_id: int, narrative_id: int) -> HttpResponse:
+    narrative = _narrative_for(request, case_id, narrative_id)
+    valid = {slug for slug, _ in CATEGORY_CHOICES}
+    categories = [c for c in request.POST.getlist("categories") if c in valid]
+    section = section_add(narrative=narrative, title=request.POST.get("title", ""), categories=categories, added_by=request.user)
+    return redirect(_editor_url(narrative, section))
+
+
+@login_required
+@require_POST
+def section_change_view(request: HttpRequest, case_id: int, narrative_id: int, section_id: int, action: str) -> HttpResponse:
+    section = _section_for(request, case_id, narrative_id, section_id)
+    narrative = section.narrative
+    if action == "rename":
+        section_rename(section=section, title=request.POST.get("title", ""))
+    elif action == "up":
+        section_move(section=section, offset=-1)
+    elif action == "down":
+        section_move(section=section, offset=1)
+    elif action == "remove":
+        section_remove(section=section)
+        messages.success(request, f"Section “{section.title}” removed.")
+        return redirect("narratives:narrative_editor", case_id=case_id, narrative_id=narrative.pk)
+    elif action == "assemble":
+        if request.POST.get("version", "").isdigit() and int(request.POST["version"]) != section.version:
+            messages.error(request, "Someone saved this section since you loaded it; nothing was replaced. Review it first.")
+        else:
+            section = section_assemble_draft(section=section, assembled_by=request.user)
+            messages.success(request, f"Draft of “{section.title}” assembled from the timeline; the earlier text is in its history.")
+    else:
+        return HttpResponse(status=404)
+    return redirect(_editor_url(narrative, section))
+
+
+@login_required
+@require_POST
+def narrative_assemble_view(request: HttpRequest, case_id: int, narrative_id: int) -> HttpResponse:
+    narrative = _narrative_for(request, case_id, narrative_id)
+    drafted = 0
+    for section in narrative.sections.all():
+        if section.categories:
+            section_assemble_draft(section=section, assembled_by=request.user)
+            drafted += 1
+    messages.success(request, f"Drafts assembled for {drafted} sections; earlier text is kept in each section's history.")
+    return redirect("narratives:narrative_editor", case_id=case_id, narrative_id=narrative.pk)
+
+
+def _editor_url(narrative: Narrative, section: NarrativeSection) -> str:
+    from django.urls import reverse
+
+    return reverse(
+        "narratives:narrative_editor", kwargs={"case_id": narrative.case_id, "narrative_id": narrative.pk}
+    ) + f"#section-{section.pk}"
+
+
+def _plain_lines(html: str) -> list[str]:
+    text = re.sub(r"</(p|li|h[2-4]|blockquote)>", "\n", html or "")
+    return [line.strip() for line in strip_tags(text).splitlines() if line.strip()]
+
+
+@login_required
+@require_GET
+def section_history_view(request: HttpRequest, case_id: int, narrative_id: int, section_id: int) -> HttpResponse:
+    section = _section_for(request, case_id, narrative_id, section_id)
+    versions = list(section.versions.select_related("saved_by"))
+    numbers = {v.number: v for v in versions}
+    try:
+        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+    except ValueError:
+        a = b = 0
+    diff = None
+    if a in numbers and b in numbers:
+        diff = list(difflib.ndiff(_plain_lines(numbers[a].body), _plain_lines(numbers[b].body)))
+        diff = [(line[:1], line[2:]) for line in diff if not line.startswith("?")]
+    return render(
+        request, "narratives/section_history.html",
+        {"case": section.narrative.case, "narrative": section.narrative, "section": section, "versions": versions,
+         "diff": diff, "a": a, "b": b},
+    )
+
+
+@login_required
+@require_POST
+def section_restore_view(request: HttpRequest, case_id: int, narrative_id: int, section_id: int, number: int) -> HttpResponse:
+    section = _section_for(request, case_id, narrative_id, section_id)
+    get_object_or_404(section.versions, number=number)
+    section_restore(section=section, number=number, restored_by=request.user)
+    messages.success(request, f"Version {number} restored as a new version; nothing was deleted.")
+    return redirect(_editor_url(section.narrative, section))
