@@ -2,9 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from audit.forms import ThrottledAuthenticationForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -13,4 +19,5 @@ urlpatterns = [
     path("", include("narratives.urls", namespace="narratives")),
     path("", include("evidence.urls", namespace="evidence")),
     path("", include("extraction.urls", namespace="extraction")),
+    path("", include("audit.urls", namespace="audit")),
 ]

@@ -6,6 +6,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from evidence.forms import DocumentUploadForm
 from evidence.models import Document
 from evidence.selectors import document_pages
@@ -48,6 +50,8 @@ def document_upload_view(request: HttpRequest, case_id: int) -> HttpResponse:
         date_received=form.cleaned_data["date_received"],
     )
     for outcome in outcomes:
+        if outcome.document is not None:
+            audit_record(action=AuditEntry.Action.RECORD_UPLOADED, request=request, case_id=case.pk, obj=outcome.document)
         if outcome.error:
             messages.error(request, f"{outcome.name}: not uploaded. {outcome.error}")
         else:
@@ -60,6 +64,7 @@ def document_upload_view(request: HttpRequest, case_id: int) -> HttpResponse:
 def document_detail_view(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
     document = _document_for(request, case_id, document_id)
     pages = document_pages(document=document)
+    audit_record(action=AuditEntry.Action.RECORD_VIEWED, request=request, case_id=document.case_id, obj=document)
     return render(
         request, "evidence/document_detail.html", {"case": document.case, "document": document, "pages": pages}
     )
@@ -88,6 +93,10 @@ def document_page_view(request: HttpRequest, case_id: int, document_id: int, num
     document = _document_for(request, case_id, document_id)
     page = get_object_or_404(document.pages, number=number)
     start, end = _highlight(request, len(page.text))
+    audit_record(
+        action=AuditEntry.Action.RECORD_PAGE_VIEWED, request=request, case_id=document.case_id, obj=document,
+        detail={"page": page.number},
+    )
     return render(
         request,
         "evidence/page_detail.html",
@@ -124,6 +133,7 @@ def document_original_view(request: HttpRequest, case_id: int, document_id: int)
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404("The stored file is missing.") from None
+    audit_record(action=AuditEntry.Action.ORIGINAL_DOWNLOADED, request=request, case_id=document.case_id, obj=document)
     inline = document.file_kind in {Document.FileKind.PDF, Document.FileKind.TEXT}
     response = FileResponse(
         handle,

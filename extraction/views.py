@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from evidence.models import Page
 from extraction.forms import EventEditForm
 from extraction.models import EventCandidate
@@ -116,10 +118,12 @@ def candidate_accept_view(request: HttpRequest, case_id: int, candidate_id: int)
     case = _case_for(request, case_id)
     candidate = _candidate_for(request, case, candidate_id)
     try:
-        candidate_accept(candidate=candidate, accepted_by=request.user)
+        event = candidate_accept(candidate=candidate, accepted_by=request.user)
     except ReviewConflict as conflict:
         messages.warning(request, str(conflict))
     else:
+        audit_record(action=AuditEntry.Action.EVENT_ACCEPTED, request=request, case_id=case.pk, obj=event,
+                     detail={"candidate": candidate.pk})
         messages.success(request, f"Accepted: {candidate.get_category_display()}, {candidate.document} p. {candidate.page}.")
     return _back_to_queue(request, case)
 
@@ -134,6 +138,7 @@ def candidate_reject_view(request: HttpRequest, case_id: int, candidate_id: int)
     except ReviewConflict as conflict:
         messages.warning(request, str(conflict))
     else:
+        audit_record(action=AuditEntry.Action.EVENT_REJECTED, request=request, case_id=case.pk, obj=candidate)
         messages.info(request, f"Rejected: {candidate.get_category_display()}, {candidate.document} p. {candidate.page}.")
     return _back_to_queue(request, case)
 
@@ -152,6 +157,8 @@ def candidate_merge_view(request: HttpRequest, case_id: int, candidate_id: int) 
     except ReviewConflict as conflict:
         messages.warning(request, str(conflict))
     else:
+        audit_record(action=AuditEntry.Action.EVENT_MERGED, request=request, case_id=case.pk, obj=into,
+                     detail={"candidate": candidate.pk})
         messages.success(request, f"Merged into “{into.summary[:60]}”: it now cites {into.sources.count()} sources.")
     return _back_to_queue(request, case)
 
@@ -165,10 +172,12 @@ def candidate_edit_view(request: HttpRequest, case_id: int, candidate_id: int) -
     form = EventEditForm(request.POST or None, initial=asdict(initial), client_dob=case.client_dob)
     if request.method == "POST" and form.is_valid():
         try:
-            candidate_accept(candidate=candidate, accepted_by=request.user, edits=form.edits())
+            event = candidate_accept(candidate=candidate, accepted_by=request.user, edits=form.edits())
         except ReviewConflict as conflict:
             messages.warning(request, str(conflict))
         else:
+            audit_record(action=AuditEntry.Action.EVENT_EDITED, request=request, case_id=case.pk, obj=event,
+                         detail={"candidate": candidate.pk})
             messages.success(request, "Accepted with your edits.")
         return _back_to_queue(request, case)
     context = _with_context([candidate])[0]
@@ -200,7 +209,8 @@ def event_add_from_page_view(request: HttpRequest, case_id: int, document_id: in
         client_dob=case.client_dob,
     )
     if request.method == "POST" and form.is_valid():
-        event_create_from_page(page=page, start=start, end=end, edits=form.edits(), created_by=request.user)
+        event = event_create_from_page(page=page, start=start, end=end, edits=form.edits(), created_by=request.user)
+        audit_record(action=AuditEntry.Action.EVENT_ADDED, request=request, case_id=case.pk, obj=event)
         messages.success(request, f"Event added, citing {page.document} p. {page.number}.")
         return redirect(
             reverse("evidence:document_page", kwargs={"case_id": case.pk, "document_id": document_id, "number": number})

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from narratives.models import Case, CaseMembership
 
 
@@ -16,3 +18,14 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["docket_number", "client_name"]
     inlines = [CaseMembershipInline]
     readonly_fields = ["created_at", "updated_at"]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is CaseMembership and formset.has_changed():
+            changes = {
+                "added": [m.user_id for m in formset.new_objects],
+                "changed": [m.user_id for m, _fields in formset.changed_objects],
+                "removed": [m.user_id for m in formset.deleted_objects],
+            }
+            audit_record(action=AuditEntry.Action.TEAM_CHANGED, request=request, case_id=form.instance.pk,
+                         obj=form.instance, detail=changes)

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from extraction.pipeline.taxonomy import CATEGORY_CHOICES
 from narratives.forms import NarrativeForm
 from narratives.html import cited_event_ids, uncited_paragraphs
@@ -126,6 +128,9 @@ def section_save_view(request: HttpRequest, case_id: int, narrative_id: int, sec
             },
             status=409,
         )
+    if saved.version != version:
+        audit_record(action=AuditEntry.Action.NARRATIVE_SAVED, request=request, case_id=section.narrative.case_id,
+                     obj=saved, detail={"version": saved.version})
     return JsonResponse(
         {
             "version": saved.version,
@@ -170,6 +175,8 @@ def section_change_view(request: HttpRequest, case_id: int, narrative_id: int, s
             messages.error(request, "Someone saved this section since you loaded it; nothing was replaced. Review it first.")
         else:
             section = section_assemble_draft(section=section, assembled_by=request.user)
+            audit_record(action=AuditEntry.Action.NARRATIVE_SAVED, request=request, case_id=case_id, obj=section,
+                         detail={"version": section.version, "assembled": True})
             messages.success(request, f"Draft of “{section.title}” assembled from the timeline; the earlier text is in its history.")
     else:
         return HttpResponse(status=404)
@@ -183,7 +190,9 @@ def narrative_assemble_view(request: HttpRequest, case_id: int, narrative_id: in
     drafted = 0
     for section in narrative.sections.all():
         if section.categories:
-            section_assemble_draft(section=section, assembled_by=request.user)
+            section = section_assemble_draft(section=section, assembled_by=request.user)
+            audit_record(action=AuditEntry.Action.NARRATIVE_SAVED, request=request, case_id=case_id, obj=section,
+                         detail={"version": section.version, "assembled": True})
             drafted += 1
     messages.success(request, f"Drafts assembled for {drafted} sections; earlier text is kept in each section's history.")
     return redirect("narratives:narrative_editor", case_id=case_id, narrative_id=narrative.pk)
@@ -228,6 +237,8 @@ def section_history_view(request: HttpRequest, case_id: int, narrative_id: int, 
 def section_restore_view(request: HttpRequest, case_id: int, narrative_id: int, section_id: int, number: int) -> HttpResponse:
     section = _section_for(request, case_id, narrative_id, section_id)
     get_object_or_404(section.versions, number=number)
-    section_restore(section=section, number=number, restored_by=request.user)
+    section = section_restore(section=section, number=number, restored_by=request.user)
+    audit_record(action=AuditEntry.Action.NARRATIVE_SAVED, request=request, case_id=case_id, obj=section,
+                 detail={"version": section.version, "restored": number})
     messages.success(request, f"Version {number} restored as a new version; nothing was deleted.")
     return redirect(_editor_url(section.narrative, section))

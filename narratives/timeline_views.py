@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from evidence.selectors import document_list
 from extraction.pipeline.taxonomy import LIFE_EVENT_CATEGORIES
 from narratives.forms import TimelineFilterForm
@@ -66,6 +68,8 @@ def timeline_export_view(request: HttpRequest, case_id: int, format: str) -> Htt
     if format not in {"csv", "xlsx"}:
         raise Http404("Timelines export as .csv or .xlsx.")
     _form, events = _filtered(request, case)
+    audit_record(action=AuditEntry.Action.TIMELINE_EXPORTED, request=request, case_id=case.pk,
+                 detail={"format": format, "events": len(events)})
     stem = f"timeline-{case.docket_number}".replace("/", "-")
     if format == "xlsx":
         response = HttpResponse(
@@ -100,6 +104,8 @@ def event_update_view(request: HttpRequest, case_id: int, event_id: int) -> Http
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            audit_record(action=AuditEntry.Action.CONSENT_CHANGED, request=request, case_id=case.pk, obj=event,
+                         detail={"consent": event.consent})
             messages.success(request, f"Consent recorded: {event.get_consent_display()}.")
     if "key_fact" in request.POST or "note" in request.POST:
         event_update_flags(

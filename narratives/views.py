@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from evidence.forms import DocumentUploadForm
 from evidence.selectors import document_list
 from narratives.forms import CaseForm
@@ -29,6 +31,7 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "creator_role"}
         case = case_create(created_by=request.user, creator_role=form.cleaned_data["creator_role"], **data)
+        audit_record(action=AuditEntry.Action.CASE_OPENED, request=request, case_id=case.pk, obj=case)
         messages.success(request, f"Case {case.docket_number} opened.")
         return redirect("narratives:case_detail", case_id=case.pk)
     return render(request, "narratives/case_form.html", {"form": form}, status=400 if form.errors else 200)

@@ -173,7 +173,7 @@
       item.hidden = !(inCategory && matches);
     });
     if (focusedSection) {
-      const title = focusedSection.querySelector(".rename input").value;
+      const title = focusedSection.querySelector(".rename input[name=title]").value;
       scope.firstChild.textContent = (categories.length && !all ? "Facts for “" + title + "”. " : "All facts. ");
     }
   }

@@ -1,0 +1,118 @@
+"""Who saw what: every read of a record, every change of consent or text, every export and login is logged."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from narratives.models import CaseMembership
+from narratives.services import narrative_create
+from tests.factories import DocumentFactory, EventCandidateFactory, MembershipFactory, PageFactory, TimelineEventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _actions(**filters) -> list[str]:
+    return list(AuditEntry.objects.filter(**filters).order_by("pk").values_list("action", flat=True))
+
+
+def test_reads_of_records_and_pages_and_originals_are_logged_with_who_and_where(client):
+    document = DocumentFactory()
+    PageFactory(document=document, number=1)
+    member = MembershipFactory(case=document.case)
+    client.force_login(member.user)
+    kwargs = {"case_id": document.case_id, "document_id": document.pk}
+
+    client.get(reverse("evidence:document_detail", kwargs=kwargs))
+    client.get(reverse("evidence:document_page", kwargs={**kwargs, "number": 1}), REMOTE_ADDR="10.1.2.3")
+    client.get(reverse("evidence:document_original", kwargs=kwargs))
+
+    entries = list(AuditEntry.objects.filter(case_id=document.case_id).order_by("pk"))
+    assert [e.action for e in entries] == ["record_viewed", "record_page_viewed", "original_downloaded"]
+    assert {e.user for e in entries} == {member.user} and entries[1].ip_address == "10.1.2.3"
+    assert entries[1].detail == {"page": 1} and entries[1].object_id == str(document.pk)
+
+
+def test_review_consent_and_narrative_saves_are_logged_without_their_content(client):
+    candidate = EventCandidateFactory()
+    case = candidate.document.case
+    member = MembershipFactory(case=case)
+    client.force_login(member.user)
+    client.post(reverse("extraction:candidate_accept", kwargs={"case_id": case.pk, "candidate_id": candidate.pk}))
+    event = case.timeline_events.get()
+    client.post(reverse("narratives:event_update", kwargs={"case_id": case.pk, "event_id": event.pk}), {"consent": "withheld"})
+    section = narrative_create(case=case, title="N", created_by=member.user).sections.first()
+    client.post(
+        reverse("narratives:section_save", kwargs={"case_id": case.pk, "narrative_id": section.narrative_id, "section_id": section.pk}),
+        json.dumps({"body": "<p>Privileged narrative words</p>", "version": 0}), content_type="application/json",
+    )
+
+    assert _actions(case_id=case.pk) == ["event_accepted", "consent_changed", "narrative_saved"]
+    stored = json.dumps(list(AuditEntry.objects.values()), default=str)
+    assert "Privileged narrative words" not in stored and case.client_name not in stored
+    assert AuditEntry.objects.get(action="consent_changed").detail == {"consent": "withheld"}
+
+
+def test_logins_and_failed_logins_are_logged_and_repeated_failures_are_throttled(client, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    member = MembershipFactory()
+    username = member.user.username
+
+    for _ in range(3):
+        client.post(reverse("login"), {"username": username, "password": "wrong"})
+    refused = client.post(reverse("login"), {"username": username, "password": "a-long-test-password"})
+
+    assert _actions(username=username) == ["login_failed"] * 3 + ["login_throttled"]
+    assert "Too many failed attempts" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    settings.LOGIN_MAX_FAILURES = 10
+    assert client.post(reverse("login"), {"username": username, "password": "a-long-test-password"}).status_code == 302
+    assert _actions(username=username)[-1] == "logged_in"
+
+
+def test_only_the_cases_supervisor_sees_and_exports_its_audit_log(client):
+    document = DocumentFactory()
+    case = document.case
+    supervisor = MembershipFactory(case=case, role=CaseMembership.Role.SUPERVISOR).user
+    attorney = MembershipFactory(case=case, role=CaseMembership.Role.ATTORNEY).user
+    client.force_login(attorney)
+    client.get(reverse("evidence:document_detail", kwargs={"case_id": case.pk, "document_id": document.pk}))
+
+    assert client.get(reverse("audit:case_audit", kwargs={"case_id": case.pk})).status_code == 403
+    client.force_login(supervisor)
+    page = client.get(reverse("audit:case_audit", kwargs={"case_id": case.pk}))
+    exported = client.get(reverse("audit:case_audit_csv", kwargs={"case_id": case.pk}))
+
+    assert page.status_code == 200 and "Viewed a record" in page.content.decode()
+    rows = list(csv.reader(io.StringIO(exported.content.decode())))
+    assert rows[0][:4] == ["When (UTC)", "User", "IP address", "Action"]
+    assert [r[3] for r in rows[1:]] == ["record_viewed", "audit_exported"]
+
+
+def test_the_admin_cannot_change_or_delete_audit_entries(admin_client):
+    MembershipFactory()  # creates users; any action will do
+    entry = AuditEntry.objects.create(action="logged_in", username="x")
+
+    change = admin_client.post(reverse("admin:audit_auditentry_change", args=[entry.pk]), {"username": "y"})
+    delete = admin_client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"})
+
+    assert change.status_code == 403 and delete.status_code == 403
+    assert AuditEntry.objects.get(pk=entry.pk).username == "x"
+
+
+def test_pages_carry_security_headers(client):
+    member = MembershipFactory()
+    client.force_login(member.user)
+
+    response = client.get(reverse("narratives:case_list"))
+
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
