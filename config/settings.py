@@ -152,6 +152,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60 * 60)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A message taken by a worker that dies comes back after this long (acks_late): longer than any job.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 1_500_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "mitigation")
@@ -189,4 +192,12 @@ LOGGING = {
 }
 
 DEMO_RECORDS_DIR = BASE_DIR / "demo" / "client-a" / "records"
-STUCK_JOB_AFTER = timedelta(seconds=CELERY_TASK_TIME_LIMIT)
+
+# A job that has not finished within its time limit was lost (a killed worker, a lost message): the sweep
+# queues it again. Run beat once per deployment (`celery -A config beat`, or `worker -B` on one worker).
+STUCK_JOB_AFTER = timedelta(seconds=env_int("STUCK_JOB_AFTER_SECONDS", CELERY_TASK_TIME_LIMIT + 60))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-records": {"task": "evidence.tasks.sweep_stuck_records", "schedule": 300.0},
+    "sweep-stuck-extractions": {"task": "extraction.tasks.sweep_stuck_extractions", "schedule": 300.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import logging
 import shutil
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from evidence.models import Document, Page
@@ -242,3 +244,23 @@ def document_retry(*, document: Document) -> Document:
         document_read_text_task.delay_on_commit(document.pk)
     document.refresh_from_db()
     return document
+
+
+def documents_requeue_stuck(*, older_than: datetime.timedelta) -> list[int]:
+    """Queue again every record whose reading stopped without finishing (a killed worker, a lost message).
+
+    Reading is idempotent, so a record that was in fact still being read is only read once more."""
+    cutoff = timezone.now() - older_than
+    stuck = list(
+        Document.objects.filter(
+            Q(status=Document.Status.PROCESSING, processing_started_at__lt=cutoff)
+            | Q(status=Document.Status.QUEUED, uploaded_at__lt=cutoff, processing_started_at__isnull=True)
+            | Q(status=Document.Status.QUEUED, processing_started_at__lt=cutoff)
+        ).values_list("pk", flat=True)
+    )
+    for document_id in stuck:
+        with transaction.atomic():
+            Document.objects.filter(pk=document_id).update(status=Document.Status.QUEUED, processing_started_at=timezone.now())
+            document_read_text_task.delay_on_commit(document_id)
+        logger.warning("evidence.document_requeued", extra={"document_id": document_id})
+    return stuck

@@ -7,6 +7,7 @@ import logging
 from itertools import accumulate
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from evidence.models import Document
@@ -122,3 +123,21 @@ def candidate_mark_reviewed(
     candidate.timeline_event = timeline_event
     candidate.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "timeline_event"])
     return candidate
+
+
+def extractions_requeue_stuck(*, older_than) -> list[int]:
+    """Queue again event finding that stopped without finishing; it is idempotent."""
+    from extraction.tasks import document_extract as document_extract_task
+
+    cutoff = timezone.now() - older_than
+    stuck = list(
+        DocumentExtraction.objects.filter(
+            status__in=[DocumentExtraction.Status.QUEUED, DocumentExtraction.Status.RUNNING]
+        ).filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True, document__processed_at__lt=cutoff))
+        .values_list("document_id", flat=True)
+    )
+    for document_id in stuck:
+        DocumentExtraction.objects.filter(document_id=document_id).update(started_at=timezone.now())
+        transaction.on_commit(lambda document_id=document_id: document_extract_task.delay(document_id))
+        logger.warning("extraction.requeued", extra={"document_id": document_id})
+    return stuck

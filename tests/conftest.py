@@ -45,18 +45,13 @@ def _database_url_for_subprocess() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker_process(transactional_db, settings, media_root):
-    """A real `celery worker` process on the configured broker, reading the test database."""
+def start_worker(*, settings, media_root, log_path):
+    """Start a real `celery worker` process on the configured broker, reading the test database."""
     import os
     import subprocess
     import sys
     import time
 
-    from config.celery import app as celery_app
-
-    # Messages left by an earlier, interrupted run would point at rows that no longer exist.
-    celery_app.control.purge()
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_subprocess(),
@@ -65,31 +60,43 @@ def worker_process(transactional_db, settings, media_root):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "OMP_THREAD_LIMIT": "1",
     }
-    log_path = media_root.parent / "worker.log"
     media_root.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-Q", settings.CELERY_TASK_DEFAULT_QUEUE],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    process.log_path = log_path
+    deadline = time.monotonic() + 60
+    while b"ready." not in log_path.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the worker did not start:\n" + log_path.read_text(errors="replace"))
+        time.sleep(0.2)
+    return process
+
+
+@pytest.fixture
+def worker_process(transactional_db, settings, media_root):
+    """A real worker for the test; messages left by an interrupted earlier run are purged first."""
+    import subprocess
+
+    from config.celery import app as celery_app
+
+    celery_app.control.purge()
+    process = start_worker(settings=settings, media_root=media_root, log_path=media_root.parent / "worker.log")
+    try:
+        yield process
+    finally:
+        print("---- worker log ----\n" + process.log_path.read_text(errors="replace"))  # shown when a test fails
+        process.terminate()
         try:
-            deadline = time.monotonic() + 60
-            while b"ready." not in log_path.read_bytes():
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the worker did not start:\n" + log_path.read_text(errors="replace"))
-                time.sleep(0.2)
-            yield process
-        finally:
-            print("---- worker log ----\n" + log_path.read_text(errors="replace"))  # shown when a test fails
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def wait_until(predicate, *, timeout: float = 60.0, interval: float = 0.25):
