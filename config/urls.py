@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("evidence.urls", namespace="evidence")),
     path("", include("extraction.urls", namespace="extraction")),
     path("", include("audit.urls", namespace="audit")),
+    path("", include("exports.urls", namespace="exports")),
 ]

@@ -95,3 +95,22 @@ def uncited_paragraphs(html: str) -> list[str]:
 def citation_link(*, event_id: int, href: str, label: str) -> str:
     """The stored form of a citation: a reference to the event, whose label is recomputed at export."""
     return f'<a class="{CITATION_CLASS}" data-event="{int(event_id)}" href="{escape(href)}">{escape(label)}</a>'
+
+
+_CITATION_LINK = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<label>.*?)</a>", re.S)
+_DATA_EVENT = re.compile(r'\bdata-event="(\d{1,12})"')
+_CITATION_CLASS = re.compile(r'\bclass="citation"')
+
+
+def citations_as_placeholders(html: str) -> str:
+    """The stored citation links as the exporter's placeholders, whose text is computed at export:
+    <a class="citation" data-event="7" href="...">(label)</a> -> <span class="citation" data-event="7"></span>."""
+
+    def replace(match: re.Match) -> str:
+        attrs = match["attrs"]
+        event = _DATA_EVENT.search(attrs)
+        if not event or not _CITATION_CLASS.search(attrs):
+            return match.group(0)
+        return f'<span class="citation" data-event="{event.group(1)}"></span>'
+
+    return _CITATION_LINK.sub(replace, html or "")

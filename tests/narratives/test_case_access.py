@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evidence.models import Document
+from exports.models import Export
 from narratives.services import narrative_create, section_save
 from tests.factories import (
     CaseFactory,
@@ -52,6 +53,8 @@ def _url(name: str, params: tuple[str, ...], document: Document) -> str:
         "section_id": section.pk,
         "action": "rename",
         "version": 1,
+        "export_id": narrative.exports.first().pk,
+        "kind": "pdf",
     }
     missing = set(params) - set(values)
     assert not missing, f"add a value for {missing} to this test so {name} is checked"
@@ -66,6 +69,7 @@ def guarded():
     TimelineEventFactory(case=document.case)
     narrative = narrative_create(case=document.case, title="Mitigation", created_by=document.uploaded_by)
     section_save(section=narrative.sections.first(), body="<p>x</p>", expected_version=0, saved_by=document.uploaded_by)
+    Export.objects.create(case=document.case, narrative=narrative, requested_by=document.uploaded_by)
     member = MembershipFactory(case=document.case).user
     outsider = UserFactory()
     MembershipFactory(user=outsider)  # on another case's team: must not help

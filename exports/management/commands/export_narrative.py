@@ -1,0 +1,74 @@
+"""Write a narrative's court files to a folder, through the same services as the web export.
+
+    python manage.py export_narrative --case 23-CF-00417 [--narrative ID] [--sealed] --out DIR
+
+Writes narrative.docx, narrative.pdf and exhibits.pdf (public versions, every Rule 49.1 finding reduced,
+unless --sealed) and exits non-zero with the reason when the export is refused."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from exports.models import Export
+from exports.services import ExportRefused, export_create, export_data, export_render, privacy_findings
+from narratives.models import Case
+
+
+class Command(BaseCommand):
+    help = "Export a narrative as DOCX, PDF and a Bates-numbered exhibit packet."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--case", required=True, metavar="DOCKET", help="The case's docket number.")
+        parser.add_argument("--narrative", type=int, help="The narrative's id (default: the case's only narrative).")
+        parser.add_argument("--sealed", action="store_true", help="Unredacted, labelled for filing under seal.")
+        parser.add_argument("--all-records", action="store_true", help="Every record in the packet, not only cited ones.")
+        parser.add_argument("--out", required=True, type=Path, help="Folder to write the files to (created if needed).")
+        parser.add_argument("--as-user", default=None, help="Username recorded as the exporter (default: the case's creator).")
+
+    def handle(self, *args, case: str, narrative: int | None, sealed: bool, all_records: bool, out: Path,
+               as_user: str | None, **options) -> None:
+        found = Case.objects.filter(docket_number=case).first()
+        if found is None:
+            raise CommandError(f"No case with docket number {case!r}.")
+        narratives = found.narratives.all()
+        if narrative is not None:
+            narratives = narratives.filter(pk=narrative)
+        if narratives.count() != 1:
+            choices = ", ".join(f"{n.pk} ({n.title})" for n in found.narratives.all()) or "none"
+            raise CommandError(f"Say which narrative with --narrative; this case has: {choices}.")
+        chosen = narratives.get()
+        user = get_user_model().objects.filter(username=as_user).first() if as_user else found.created_by
+        if user is None:
+            raise CommandError(f"No user {as_user!r}.")
+
+        redactions = {}
+        if not sealed:
+            data = export_data(narrative=chosen, sealed=False, all_records=all_records)
+            findings = privacy_findings(data=data, case=found)
+            redactions = {item.finding.text: item.finding.replacement for item in findings}
+            self.stdout.write(f"Rule 49.1: {len(findings)} findings reduced in the public version.")
+        try:
+            export = export_create(narrative=chosen, requested_by=user, sealed=sealed, all_records=all_records,
+                                   redactions=redactions)
+        except ExportRefused as refusal:
+            raise CommandError(f"Export refused. {refusal.message}") from refusal
+        audit_record(action=AuditEntry.Action.EXPORTED, user=user, case_id=found.pk, obj=export,
+                     detail={"sealed": sealed, "command_line": True})
+        export_render(export_id=export.pk)  # in this process: a script wants the files when the command ends
+        export.refresh_from_db()
+        if export.status != Export.Status.DONE:
+            raise CommandError(f"Export failed. {export.failure_reason}")
+        out.mkdir(parents=True, exist_ok=True)
+        for field, name in (("docx_file", "narrative.docx"), ("pdf_file", "narrative.pdf"), ("packet_file", "exhibits.pdf")):
+            with getattr(export, field).open("rb") as source, (out / name).open("wb") as target:
+                shutil.copyfileobj(source, target)
+        label = "sealed" if sealed else "public"
+        self.stdout.write(self.style.SUCCESS(
+            f"Wrote the {label} narrative.docx, narrative.pdf and exhibits.pdf ({export.packet_pages} pages) to {out}"
+        ))

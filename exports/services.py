@@ -1,0 +1,200 @@
+"""Court exports: the privacy pass, the refusal of withheld facts, and producing the files in the background."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from exports.models import CaseExportSettings, Export
+from exports.privacy import Finding, find_private_data
+from exports.redaction import document_text, redact_document
+from narratives.models import Case, Narrative, SectionVersion, TimelineEvent
+from narratives.selectors import NarrativeExportData, narrative_export_data
+
+logger = logging.getLogger(__name__)
+
+
+class ExportRefused(Exception):
+    """An export that must not be produced; the message names what to fix."""
+
+    def __init__(self, message: str, *, events: tuple[TimelineEvent, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.events = events
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyFinding:
+    where: str  # "the narrative" or "Ex. C, page 4"
+    finding: Finding
+
+
+def export_settings_for(*, case: Case) -> CaseExportSettings:
+    settings, _created = CaseExportSettings.objects.get_or_create(case=case)
+    return settings
+
+
+def bates_prefix_for(*, case: Case, settings: CaseExportSettings) -> str:
+    if settings.bates_prefix:
+        return settings.bates_prefix
+    words = [w for w in case.client_name.split() if w.isalpha()]
+    return (words[-1] if words else "EXHIBIT").upper()[:12]
+
+
+def _minors(settings: CaseExportSettings) -> list[str]:
+    return [line.strip() for line in settings.minors.splitlines() if line.strip()]
+
+
+def export_data(*, narrative: Narrative, sealed: bool, all_records: bool = False,
+                section_versions: dict | None = None) -> NarrativeExportData:
+    case = narrative.case
+    settings = export_settings_for(case=case)
+    bodies = None
+    if section_versions:
+        bodies = {
+            v.section_id: v.body
+            for v in SectionVersion.objects.filter(section__narrative=narrative)
+            if section_versions.get(str(v.section_id)) == v.number or section_versions.get(v.section_id) == v.number
+        }
+    return narrative_export_data(
+        narrative=narrative, sealed=sealed, settings=settings, bates_prefix=bates_prefix_for(case=case, settings=settings),
+        all_records=all_records, section_bodies=bodies,
+    )
+
+
+def privacy_findings(*, data: NarrativeExportData, case: Case) -> list[PrivacyFinding]:
+    """Everything Rule 49.1 reduces, in the narrative and in every exhibit page, with where it is."""
+    settings = export_settings_for(case=case)
+    minors = _minors(settings)
+    dobs = [case.client_dob] if case.client_dob else []
+    found = [
+        PrivacyFinding("the narrative", f)
+        for f in find_private_data(document_text(data.document), minors=minors, known_dobs=dobs)
+    ]
+    for exhibit in data.exhibits:
+        for number, text in enumerate(exhibit.page_texts, 1):
+            found += [
+                PrivacyFinding(f"Ex. {exhibit.letter}, page {number}", f)
+                for f in find_private_data(text, minors=minors, known_dobs=dobs)
+            ]
+    return found
+
+
+def refusal_of(data: NarrativeExportData) -> ExportRefused | None:
+    """Why this narrative cannot go to court as it is, or None."""
+    if data.withheld_events:
+        names = "; ".join(f"“{e.summary[:80]}” ({e.date or 'undated'})" for e in data.withheld_events)
+        return ExportRefused(
+            f"The narrative cites facts the client withheld, so it cannot be exported: {names}. "
+            "Remove those citations (and what they support) or record the client's new decision on the timeline.",
+            events=data.withheld_events,
+        )
+    if data.missing_events:
+        return ExportRefused(
+            f"The narrative cites {len(data.missing_events)} event(s) that no longer exist on the timeline. "
+            "Remove or replace those citations before exporting."
+        )
+    if not data.document.sections:
+        return ExportRefused("The narrative has no text yet; write or assemble its sections before exporting.")
+    return None
+
+
+@transaction.atomic
+def export_create(
+    *, narrative: Narrative, requested_by, sealed: bool, all_records: bool = False,
+    redactions: dict[str, str] | None = None,
+) -> Export:
+    """Check the narrative can go to court, then queue its files; raises ExportRefused naming the problem.
+
+    `redactions` are the privacy findings the user kept (private text -> reduction); a sealed export has none."""
+    from exports.tasks import export_render as export_render_task
+
+    data = export_data(narrative=narrative, sealed=sealed, all_records=all_records)
+    refusal = refusal_of(data)
+    if refusal is not None:
+        raise refusal
+    export = Export.objects.create(
+        case=narrative.case,
+        narrative=narrative,
+        section_versions={str(k): v for k, v in data.section_versions.items()},
+        sealed=sealed,
+        all_records=all_records,
+        redactions={} if sealed else dict(redactions or {}),
+        requested_by=requested_by,
+        step="Waiting for a worker",
+    )
+    export_render_task.delay_on_commit(export.pk)
+    return export
+
+
+def _progress(export_id: int, step: str, done: int) -> None:
+    Export.objects.filter(pk=export_id).update(step=step, steps_done=done)
+
+
+def export_render(*, export_id: int) -> bool:
+    """Produce (or produce again) the files of one export; safe to run twice. Returns True when done."""
+    from exports.packet import PacketExhibit, render_exhibit_packet
+    from exports.render import render_docx, render_pdf
+
+    export = Export.objects.select_related("narrative__case").filter(pk=export_id).first()
+    if export is None:
+        logger.warning("exports.export_missing", extra={"export_id": export_id})
+        return False
+    Export.objects.filter(pk=export.pk).update(
+        status=Export.Status.RUNNING, started_at=timezone.now(), failure_reason="", steps_done=0
+    )
+    try:
+        _progress(export.pk, "Building the document", 0)
+        data = export_data(
+            narrative=export.narrative, sealed=export.sealed, all_records=export.all_records,
+            section_versions=export.section_versions,
+        )
+        refusal = refusal_of(data)
+        if refusal is not None:  # consent can change between the request and the job
+            raise refusal
+        document = data.document if export.sealed else redact_document(data.document, export.redactions)
+        _progress(export.pk, "Writing the Word document", 1)
+        docx = render_docx(document)
+        _progress(export.pk, "Writing the PDF", 2)
+        pdf = render_pdf(document)
+        _progress(export.pk, f"Assembling the exhibit packet ({sum(len(e.page_texts) for e in data.exhibits)} pages)", 3)
+        settings = export_settings_for(case=export.case)
+        packet = render_exhibit_packet(
+            [PacketExhibit(e.letter, e.description, e.path, e.kind, e.page_texts) for e in data.exhibits],
+            bates_prefix=bates_prefix_for(case=export.case, settings=settings),
+            redactions=None if export.sealed else export.redactions,
+        )
+    except ExportRefused as refusal:
+        Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, failure_reason=refusal.message,
+                                                  finished_at=timezone.now())
+        return False
+    except Exception:
+        logger.exception("exports.render_failed", extra={"export_id": export_id})
+        Export.objects.filter(pk=export.pk).update(
+            status=Export.Status.FAILED, finished_at=timezone.now(),
+            failure_reason="The files could not be produced because of an unexpected error. Try again; if it "
+            "fails again, tell your administrator the export number.",
+        )
+        return False
+    stem = f"{export.case.docket_number}-{'sealed' if export.sealed else 'public'}-{export.pk}".replace("/", "-")
+    for field, content, suffix in (("docx_file", docx, "docx"), ("pdf_file", pdf, "pdf"), ("packet_file", packet.pdf, "exhibits.pdf")):
+        old = getattr(export, field)
+        if old:
+            old.delete(save=False)  # a second run replaces its files instead of leaving orphans
+        getattr(export, field).save(f"{stem}.{suffix}", ContentFile(content), save=False)
+    export.docx_sha256 = hashlib.sha256(docx).hexdigest()
+    export.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    export.packet_sha256 = hashlib.sha256(packet.pdf).hexdigest()
+    export.packet_pages = packet.page_count
+    export.status = Export.Status.DONE
+    export.step = "Ready"
+    export.steps_done = export.steps_total
+    export.finished_at = timezone.now()
+    export.save()
+    logger.info("exports.export_done", extra={"export_id": export_id})
+    return True

@@ -1,0 +1,116 @@
+"""Exporting a narrative for court: settings, the Rule 49.1 review, the background job and downloads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from exports.forms import ExportRequestForm, ExportSettingsForm
+from exports.models import Export
+from exports.services import (
+    ExportRefused,
+    export_create,
+    export_data,
+    export_settings_for,
+    privacy_findings,
+    refusal_of,
+)
+from narratives.models import Narrative
+from narratives.selectors import case_list_for_user
+
+FILES = {
+    "docx": ("docx_file", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "narrative.docx"),
+    "pdf": ("pdf_file", "application/pdf", "narrative.pdf"),
+    "exhibits": ("packet_file", "application/pdf", "exhibits.pdf"),
+}
+
+
+def _narrative_for(request: HttpRequest, case_id: int, narrative_id: int) -> Narrative:
+    case = get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+    return get_object_or_404(case.narratives.select_related("case"), pk=narrative_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -> HttpResponse:
+    narrative = _narrative_for(request, case_id, narrative_id)
+    case = narrative.case
+    settings = export_settings_for(case=case)
+    settings_form = ExportSettingsForm(request.POST if "save_settings" in request.POST else None, instance=settings, prefix="s")
+    request_form = ExportRequestForm(request.POST if "export" in request.POST else None)
+    if "save_settings" in request.POST and settings_form.is_valid():
+        settings_form.save()
+        messages.success(request, "Filing settings saved.")
+        return redirect("exports:export_prepare", case_id=case.pk, narrative_id=narrative.pk)
+
+    data = export_data(narrative=narrative, sealed=False)
+    findings = privacy_findings(data=data, case=case)
+    if "export" in request.POST and request_form.is_valid():
+        sealed = request_form.cleaned_data["sealed"]
+        kept = set(request.POST.getlist("redact"))
+        redactions = {f.finding.text: f.finding.replacement for i, f in enumerate(findings) if str(i) in kept}
+        try:
+            export = export_create(
+                narrative=narrative, requested_by=request.user, sealed=sealed,
+                all_records=request_form.cleaned_data["all_records"], redactions=redactions,
+            )
+        except ExportRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            audit_record(action=AuditEntry.Action.EXPORTED, request=request, case_id=case.pk, obj=export,
+                         detail={"sealed": sealed, "redactions": len(export.redactions)})
+            messages.success(request, "Export started: the files appear below when they are ready.")
+            return redirect("exports:export_list", case_id=case.pk, narrative_id=narrative.pk)
+    return render(
+        request,
+        "exports/export_prepare.html",
+        {
+            "case": case, "narrative": narrative, "data": data, "refusal": refusal_of(data),
+            "findings": list(enumerate(findings)), "settings_form": settings_form, "request_form": request_form,
+        },
+    )
+
+
+@login_required
+@require_GET
+def export_list_view(request: HttpRequest, case_id: int, narrative_id: int) -> HttpResponse:
+    narrative = _narrative_for(request, case_id, narrative_id)
+    exports = narrative.exports.select_related("requested_by")
+    return render(request, "exports/export_list.html", {"case": narrative.case, "narrative": narrative, "exports": exports})
+
+
+@login_required
+@require_GET
+def export_status_view(request: HttpRequest, case_id: int, narrative_id: int, export_id: int) -> JsonResponse:
+    narrative = _narrative_for(request, case_id, narrative_id)
+    export = get_object_or_404(narrative.exports, pk=export_id)
+    return JsonResponse({
+        "status": export.status, "status_label": export.get_status_display(), "step": export.step,
+        "steps_done": export.steps_done, "steps_total": export.steps_total, "failure_reason": export.failure_reason,
+        "finished": export.status in {Export.Status.DONE, Export.Status.FAILED},
+    })
+
+
+@login_required
+@require_GET
+def export_download_view(request: HttpRequest, case_id: int, narrative_id: int, export_id: int, kind: str) -> FileResponse:
+    narrative = _narrative_for(request, case_id, narrative_id)
+    export = get_object_or_404(narrative.exports, pk=export_id, status=Export.Status.DONE)
+    if kind not in FILES:
+        raise Http404("No such file.")
+    field, content_type, name = FILES[kind]
+    stored = getattr(export, field)
+    if not stored:
+        raise Http404("No such file.")
+    audit_record(action=AuditEntry.Action.EXPORT_DOWNLOADED, request=request, case_id=export.case_id, obj=export,
+                 detail={"file": kind, "sealed": export.sealed})
+    label = "sealed" if export.sealed else "public"
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=f"{export.case.docket_number}-{label}-{name}",
+                            content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

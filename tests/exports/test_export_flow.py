@@ -1,0 +1,185 @@
+"""Court exports end to end: refusal of withheld facts, the Rule 49.1 pass, files, lettering, access, command."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import docx
+import pypdfium2 as pdfium
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from evidence.models import Document, Page
+from exports.models import Export
+from exports.services import ExportRefused, export_create, export_data, export_render, privacy_findings
+from narratives.html import citation_link
+from narratives.models import Consent
+from narratives.services import narrative_create, section_move, section_save
+from tests.factories import DocumentFactory, EventSourceFactory, MembershipFactory, TimelineEventFactory
+
+pytestmark = pytest.mark.django_db
+
+SSN = "412-55-7789"
+SCHOOL_TEXT = (
+    "BRENNAN COUNTY SCHOOLS\nStudent: Jordan Sample   DOB: 06/11/1995   SSN: " + SSN + "\n"
+    "In March 2009 he was retained in the fourth grade.\n"
+)
+CPS_TEXT = "COUNTY CHILD WELFARE\nOn 02/08/2000 the children were taken into protective custody.\n"
+
+
+def _record(case, name, text, source):
+    content = text.encode()
+    document = DocumentFactory(case=case, file=ContentFile(content, name=name), original_name=name, content=content,
+                               source=source, status=Document.Status.READY, page_count=1, pages_done=1)
+    Page.objects.create(document=document, number=1, text=text)
+    return document
+
+
+@pytest.fixture
+def filing():
+    """A case with two records, two approved facts and a narrative citing the CPS fact first."""
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(client_name="Jordan Sample")
+    school = _record(case, "school.txt", SCHOOL_TEXT, "Brennan County Schools")
+    cps = _record(case, "cps.txt", CPS_TEXT, "County Child Welfare")
+    retained = TimelineEventFactory(case=case, category="education", summary="He was retained in the fourth grade.",
+                                    consent=Consent.APPROVED)
+    EventSourceFactory(event=retained, document=school, page_number=1, start=70, end=118)
+    removed = TimelineEventFactory(case=case, category="child_welfare", summary="He was taken into custody.",
+                                   date="2000-02", date_sort="2000-02-01", consent=Consent.APPROVED)
+    EventSourceFactory(event=removed, document=cps, page_number=1, start=21, end=80)
+    user = MembershipFactory(case=case).user
+    narrative = narrative_create(case=case, title="Mitigation", created_by=user)
+    early = narrative.sections.get(title="Early childhood and family")
+    education = narrative.sections.get(title="Education")
+    section_save(section=early, body="<p>He was removed. " + citation_link(event_id=removed.pk, href="#", label="x") + "</p>",
+                 expected_version=0, saved_by=user)
+    section_save(section=education, body="<p>He was held back. " + citation_link(event_id=retained.pk, href="#", label="x") + "</p>",
+                 expected_version=0, saved_by=user)
+    return case, narrative, user, {"school": school, "cps": cps}, {"retained": retained, "removed": removed}
+
+
+def _pdf_text(data: bytes) -> str:
+    pdf = pdfium.PdfDocument(data)
+    return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+
+
+def _export(narrative, user, sealed=False):
+    redactions = {}
+    if not sealed:
+        findings = privacy_findings(data=export_data(narrative=narrative, sealed=False), case=narrative.case)
+        redactions = {f.finding.text: f.finding.replacement for f in findings}
+    export = export_create(narrative=narrative, requested_by=user, sealed=sealed, redactions=redactions)
+    assert export_render(export_id=export.pk)
+    export.refresh_from_db()
+    return export
+
+
+def test_exhibit_letters_follow_first_citation_and_are_recomputed_after_reordering(filing):
+    case, narrative, user, documents, _events = filing
+
+    before = export_data(narrative=narrative, sealed=False)
+    section_move(section=narrative.sections.get(title="Education"), offset=-3)
+    after = export_data(narrative=narrative, sealed=False)
+
+    assert [(e.letter, e.document_id) for e in before.exhibits] == [("A", documents["cps"].pk), ("B", documents["school"].pk)]
+    assert [(e.letter, e.document_id) for e in after.exhibits] == [("A", documents["school"].pk), ("B", documents["cps"].pk)]
+
+
+def test_the_public_export_reduces_ssn_and_birth_date_everywhere_and_the_sealed_keeps_them(filing):
+    case, narrative, user, _documents, _events = filing
+
+    public = _export(narrative, user)
+    sealed = _export(narrative, user, sealed=True)
+
+    public_packet = _pdf_text(public.packet_file.read())
+    assert SSN not in public_packet and "06/11/1995" not in public_packet
+    assert "7789" in public_packet  # the rule's reduction: the last four digits stay
+    assert "PUBLIC" in _pdf_text(public.pdf_file.read())
+    sealed_packet = _pdf_text(sealed.packet_file.read())
+    assert SSN in sealed_packet and "06/11/1995" in sealed_packet
+    assert "FILED UNDER SEAL" in _pdf_text(sealed.pdf_file.read())
+
+
+def test_files_carry_citations_to_exhibits_with_bates_pages_and_their_sha256(filing):
+    case, narrative, user, _documents, _events = filing
+
+    export = _export(narrative, user)
+
+    pdf_text = " ".join(_pdf_text(export.pdf_file.read()).split())
+    assert "(Ex. A, County Child Welfare Records, at 1 [SAMPLE-000001])" in pdf_text
+    assert "(Ex. B, Brennan County Schools Records, at 1 [SAMPLE-000002])" in pdf_text
+    packet = _pdf_text(export.packet_file.read())
+    assert "SAMPLE-000001" in packet and "SAMPLE-000002" in packet
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(export.docx_file.read())).paragraphs]
+    assert any("Ex. A, County Child Welfare Records, at 1" in p for p in paragraphs)
+    for field in ("docx", "pdf", "packet"):
+        stored = getattr(export, f"{field}_file")
+        stored.seek(0)
+        assert hashlib.sha256(stored.read()).hexdigest() == getattr(export, f"{field}_sha256")
+
+
+def test_an_export_citing_a_withheld_fact_is_refused_naming_it(filing, client):
+    case, narrative, user, _documents, events = filing
+    events["removed"].consent = Consent.WITHHELD
+    events["removed"].save()
+
+    with pytest.raises(ExportRefused, match="He was taken into custody") as refused:
+        export_create(narrative=narrative, requested_by=user, sealed=False)
+    client.force_login(user)
+    page = client.get(reverse("exports:export_prepare", kwargs={"case_id": case.pk, "narrative_id": narrative.pk}))
+    posted = client.post(reverse("exports:export_prepare", kwargs={"case_id": case.pk, "narrative_id": narrative.pk}),
+                         {"export": "1"}, follow=True)
+
+    assert refused.value.events == (events["removed"],)
+    assert "cannot be exported yet" in page.content.decode() and "He was taken into custody" in page.content.decode()
+    assert "withheld" in posted.content.decode()
+    assert not Export.objects.exists()
+
+
+def test_the_web_export_queues_a_job_shows_findings_and_downloads_are_checked_and_logged(filing, client, sent_tasks,
+                                                                                      django_capture_on_commit_callbacks):
+    case, narrative, user, _documents, _events = filing
+    client.force_login(user)
+    url = reverse("exports:export_prepare", kwargs={"case_id": case.pk, "narrative_id": narrative.pk})
+
+    page = client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"export": "1", "redact": ["0", "1"]})
+    export = Export.objects.get()
+    export_render(export_id=export.pk)
+    download = reverse("exports:export_download", kwargs={"case_id": case.pk, "narrative_id": narrative.pk,
+                                                          "export_id": export.pk, "kind": "pdf"})
+    mine = client.get(download)
+    client.force_login(MembershipFactory().user)  # on another case's team
+    theirs = client.get(download)
+
+    assert "Privacy review" in page and SSN in page  # shown in context to the reviewer
+    assert response.status_code == 302 and sent_tasks == [("exports.tasks.export_render", (export.pk,))]
+    assert len(export.redactions) == 2
+    assert mine.status_code == 200 and b"".join(mine.streaming_content)[:4] == b"%PDF"
+    assert theirs.status_code == 404
+    assert list(AuditEntry.objects.filter(case_id=case.pk, action__in=["exported", "export_downloaded"])
+                .values_list("action", flat=True).order_by("pk")) == ["exported", "export_downloaded"]
+
+
+def test_export_narrative_command_writes_three_files_and_fails_clearly_when_refused(filing, tmp_path):
+    case, narrative, user, _documents, events = filing
+
+    call_command("export_narrative", "--case", case.docket_number, "--out", str(tmp_path / "out"))
+
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["exhibits.pdf", "narrative.docx", "narrative.pdf"]
+    assert SSN not in _pdf_text((tmp_path / "out" / "exhibits.pdf").read_bytes())
+    events["retained"].consent = Consent.WITHHELD
+    events["retained"].save()
+    with pytest.raises(CommandError, match="Export refused.*retained in the fourth grade"):
+        call_command("export_narrative", "--case", case.docket_number, "--out", str(tmp_path / "again"))
+    with pytest.raises(CommandError, match="No case"):
+        call_command("export_narrative", "--case", "nope", "--out", str(tmp_path))
