@@ -1,0 +1,339 @@
+"""Fed. R. Crim. P. 49.1(a) privacy pass over plain text: find what a public filing may not show in full.
+
+The rule lets a filing include only: the last four digits of a social-security or taxpayer-identification
+number, the year of an individual's birth, a minor's initials, the last four digits of a financial-account
+number, and the city and state of a home address. `find_private_data` returns one `Finding` per match,
+with the text the rule allows in its place; `apply_redactions` makes the replacements.
+
+What it finds, and what it deliberately leaves alone:
+- SSNs written 123-45-6789 (or with spaces/no separators after an "SSN" label); numbers shaped like an
+  ITIN (9XX-7X-XXXX) and labelled EIN/TIN numbers are taxpayer ids. Phone numbers (3-3-4 digits), case
+  numbers (23-CF-00417, CPI-1999-11-04472), report numbers (95-06-1187) and MRNs have other shapes.
+- Birth dates: a full date after a DOB / Date of birth / born label, "born in August 2018" (the month is
+  dropped too), and any full date equal to one of `known_dobs`, labelled or not. Other dates are events.
+- A minor's name (full name, "Last, First", or the first name alone, capitalised) -> initials.
+- Financial accounts: digits after an account / acct / card / routing / IBAN label, and card numbers that
+  pass the Luhn check. ICD-10 and DSM codes (F11.20, Z62.21) have no such label or shape.
+- Home addresses: number + street name + suffix (+ unit) followed by city and two-letter state (+ ZIP)
+  -> "City, ST"; a street address after a residence cue ("lives at", "apartment at", "evicted from ...
+  at", "Address:") with no city after it -> "[street address omitted]". The pass cannot tell a home
+  from an office, so it errs toward redaction: an agency's letterhead address is reduced too.
+Text that the pass does not recognise (a name spelled differently, an address split over odd lines, an
+SSN in words) stays: the findings support a human review, they do not replace it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+FindingKind = Literal["ssn", "taxpayer_id", "birth_date", "minor_name", "financial_account", "home_address"]
+
+STREET_OMITTED = "[street address omitted]"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: FindingKind
+    start: int  # offsets into the text given to find_private_data
+    end: int
+    text: str
+    replacement: str
+    context: str  # the surrounding text on one line, for a reviewer
+
+
+def find_private_data(
+    text: str, *, minors: Sequence[str] = (), known_dobs: Iterable[dt.date | str] = ()
+) -> list[Finding]:
+    """Every 49.1 finding in `text`, sorted by position, without overlaps (the longer match wins)."""
+    dobs = {parsed for value in known_dobs if (parsed := _as_date(value)) is not None}
+    candidates: list[Finding] = []
+    for finder in (_identity_numbers, _financial_accounts, _addresses):
+        candidates.extend(finder(text))
+    candidates.extend(_birth_dates(text, dobs))
+    candidates.extend(_minor_names(text, minors))
+    return _without_overlaps(candidates)
+
+
+def apply_redactions(text: str, findings: Iterable[Finding]) -> str:
+    """`text` with every finding replaced by its `replacement`; one overlapping an earlier one is skipped."""
+    parts: list[str] = []
+    position = 0
+    for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if finding.start < position:
+            continue
+        parts.append(text[position : finding.start])
+        parts.append(finding.replacement)
+        position = finding.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def redact(text: str, *, minors: Sequence[str] = (), known_dobs: Iterable[dt.date | str] = ()) -> str:
+    """`text` with every finding of `find_private_data` replaced."""
+    return apply_redactions(text, find_private_data(text, minors=minors, known_dobs=known_dobs))
+
+
+# Helpers ------------------------------------------------------------------------------------------
+
+
+def _finding(kind: FindingKind, text: str, start: int, end: int, replacement: str) -> Finding:
+    context = text[max(0, start - 40) : min(len(text), end + 40)]
+    return Finding(kind, start, end, text[start:end], replacement, " ".join(context.split()))
+
+
+def _without_overlaps(findings: list[Finding]) -> list[Finding]:
+    kept: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (-(f.end - f.start), f.start)):
+        if all(finding.end <= other.start or finding.start >= other.end for other in kept):
+            kept.append(finding)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def _mask_digits(value: str, keep: int = 4) -> str:
+    """Every digit but the last `keep` replaced by X; separators stay."""
+    total = sum(ch.isdigit() for ch in value)
+    seen = 0
+    masked = []
+    for ch in value:
+        if ch.isdigit():
+            seen += 1
+            masked.append(ch if seen > total - keep else "X")
+        else:
+            masked.append(ch)
+    return "".join(masked)
+
+
+def _last_four_ssn(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    return f"XXX-XX-{digits[-4:]}"
+
+
+# SSN and taxpayer ids ------------------------------------------------------------------------------
+
+_SSN_LABEL = r"(?:SSN|S\.S\.N\.|SS\s?#|Soc(?:ial)?\.?\s+Sec(?:urity)?\.?(?:\s+(?:No\.?|Number|#))?)"
+_TIN_LABEL = (
+    r"(?:ITIN|FEIN|EIN|TIN|Employer\s+Identification\s+(?:No\.?|Number)|"
+    r"(?:Federal\s+)?Tax(?:payer)?\s+(?:ID|Identification)(?:\s+(?:No\.?|Number|#))?)"
+)
+_LABELLED_SSN = re.compile(
+    _SSN_LABEL + r"(?:\s+(?:is|was))?\s*[:#]?\s*(\d{3}([- ]?)\d{2}\2\d{4})(?![\d-])", re.IGNORECASE
+)
+_LABELLED_TIN = re.compile(
+    r"\b" + _TIN_LABEL + r"\s*[:#]?\s*(\d{3}-\d{2}-\d{4}|\d{2}-?\d{7}|\d{9})(?![\d-])", re.IGNORECASE
+)
+_DASHED_SSN = re.compile(r"(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-])")
+_ITIN_GROUPS = set(range(50, 66)) | set(range(70, 89)) | {90, 91, 92} | set(range(94, 100))
+
+
+def _identity_numbers(text: str) -> list[Finding]:
+    findings: list[Finding] = []
+    for match in _LABELLED_TIN.finditer(text):
+        value = match.group(1)
+        replacement = (
+            _last_four_ssn(value)
+            if len(re.sub(r"\D", "", value)) == 9 and value.count("-") == 2
+            else (_mask_digits(value))
+        )
+        findings.append(_finding("taxpayer_id", text, match.start(1), match.end(1), replacement))
+    for match in _LABELLED_SSN.finditer(text):
+        findings.append(_finding("ssn", text, match.start(1), match.end(1), _last_four_ssn(match.group(1))))
+    for match in _DASHED_SSN.finditer(text):
+        area, group, serial = (int(part) for part in match.groups())
+        if match.group(1).startswith("9"):
+            if group in _ITIN_GROUPS and serial:
+                findings.append(
+                    _finding("taxpayer_id", text, match.start(), match.end(), _last_four_ssn(match[0]))
+                )
+        elif area not in (0, 666) and group and serial:
+            findings.append(_finding("ssn", text, match.start(), match.end(), _last_four_ssn(match[0])))
+    return findings
+
+
+# Financial accounts --------------------------------------------------------------------------------
+
+_ACCOUNT_LABEL = re.compile(
+    r"\b(?:(?:bank|checking|savings|credit(?:\s+card)?|debit(?:\s+card)?|EBT|loan|brokerage)\s+)?"
+    r"(?:account|acct\.?|a/c|card|routing|IBAN)"
+    r"(?:\s+(?:no\.?|number|num\.?|#))?\s*[:#]?\s*"
+    r"((?:[A-Z]{2}\d{2}[ ]?)?[\dXx*](?:[ -]?[\dXx*]){4,33})(?![\d])",
+    re.IGNORECASE,
+)
+_CARD_NUMBER = re.compile(r"(?<![\d-])\d{4}(?:[ -]?\d{4}){2}[ -]?\d{1,7}(?![\d-])")
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, ch in enumerate(reversed(digits)):
+        value = int(ch)
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _financial_accounts(text: str) -> list[Finding]:
+    findings: list[Finding] = []
+    for match in _ACCOUNT_LABEL.finditer(text):
+        value = match.group(1).rstrip(" -")
+        digits = sum(ch.isdigit() for ch in value)
+        if digits >= 5 and _mask_digits(value) != value:
+            end = match.start(1) + len(value)
+            findings.append(_finding("financial_account", text, match.start(1), end, _mask_digits(value)))
+    for match in _CARD_NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", match[0])
+        if 13 <= len(digits) <= 19 and _luhn_ok(digits):
+            findings.append(
+                _finding("financial_account", text, match.start(), match.end(), _mask_digits(match[0]))
+            )
+    return findings
+
+
+# Birth dates ---------------------------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_NUMERIC_DATE = r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/.-]\d)"
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+_LONG_DATE = _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+_DAY_FIRST_DATE = r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}"
+_FULL_DATE = re.compile(
+    r"(?<![\w/.-])(?:" + f"{_ISO_DATE}|{_NUMERIC_DATE}|{_LONG_DATE}|{_DAY_FIRST_DATE}" + r")(?!\w)",
+    re.IGNORECASE,
+)
+_BIRTH_LABEL = re.compile(
+    r"\b(?:D\.?O\.?B\.?|Date\s+of\s+Birth|Date/Time\s+of\s+Birth|Birth\s*date|Birthday|born(?:\s+on)?)"
+    r"(?:\s*\(\w+\))?\s*[:\-–]?\s*$",
+    re.IGNORECASE,
+)
+_BORN_MONTH_YEAR = re.compile(r"\bborn\s+(?:in\s+)?(" + _MONTH + r",?\s+(\d{4}))\b", re.IGNORECASE)
+
+
+def _parse_date(value: str) -> dt.date | None:
+    value = value.strip()
+    try:
+        if re.fullmatch(_ISO_DATE, value):
+            return dt.date.fromisoformat(value)
+        if match := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", value):
+            month, day, year = (int(part) for part in match.groups())
+            if year < 100:
+                year += 1900 if year > dt.date.today().year % 100 else 2000
+            return dt.date(year, month, day)
+        words = re.findall(r"[A-Za-z]+|\d+", value)
+        month = next(_MONTHS[w.lower()] for w in words if w.lower() in _MONTHS)
+        numbers = [int(w) for w in words if w.isdigit()]
+        day, year = (numbers[0], numbers[1]) if numbers[1] > 31 else (numbers[1], numbers[0])
+        return dt.date(year, month, day)
+    except (ValueError, StopIteration, IndexError):
+        return None
+
+
+def _as_date(value: dt.date | str) -> dt.date | None:
+    return value if isinstance(value, dt.date) else _parse_date(str(value))
+
+
+def _birth_dates(text: str, dobs: set[dt.date]) -> list[Finding]:
+    findings: list[Finding] = []
+    for match in _FULL_DATE.finditer(text):
+        date = _parse_date(match[0])
+        if date is None:
+            continue
+        labelled = _BIRTH_LABEL.search(text[max(0, match.start() - 40) : match.start()])
+        if labelled or date in dobs:
+            findings.append(_finding("birth_date", text, match.start(), match.end(), str(date.year)))
+    for match in _BORN_MONTH_YEAR.finditer(text):
+        findings.append(_finding("birth_date", text, match.start(1), match.end(1), match.group(2)))
+    return findings
+
+
+# Minors' names -------------------------------------------------------------------------------------
+
+
+def _initials(name: str) -> str:
+    return "".join(f"{part[0].upper()}." for part in re.findall(r"[^\W\d_][\w'’-]*", name))
+
+
+def _minor_names(text: str, minors: Sequence[str]) -> list[Finding]:
+    findings: list[Finding] = []
+    for minor in minors:
+        parts = re.findall(r"[^\W\d_][\w'’-]*", minor)
+        if not parts:
+            continue
+        initials = _initials(minor)
+        first, last = parts[0], parts[-1]
+        patterns = []
+        if len(parts) > 1:
+            middle = (
+                r"(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+))*"  # "Maya Durant", "Maya R. Durant", "Maya Rose Durant"
+            )
+            patterns.append((re.escape(first) + middle + r"\s+" + re.escape(last), re.IGNORECASE))
+            patterns.append(
+                (re.escape(last) + r",\s*" + re.escape(first) + r"(?:\s+[A-Z]\.?)?", re.IGNORECASE)
+            )
+        # The first name alone, capitalised as a name (case-sensitive, so "hope" the word is left alone).
+        patterns.append((re.escape(first[0].upper() + first[1:]) + "|" + re.escape(first.upper()), 0))
+        for pattern, flags in patterns:
+            for match in re.finditer(r"(?<![\w'’-])(?:" + pattern + r")(?![\w-])", text, flags):
+                findings.append(_finding("minor_name", text, match.start(), match.end(), initials))
+    return findings
+
+
+# Home addresses ------------------------------------------------------------------------------------
+
+_SUFFIX = (
+    r"(?i:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Lane|Ln|Court|Ct|Boulevard|Blvd|Parkway|Pkwy|Way|"
+    r"Place|Pl|Terrace|Ter|Circle|Cir|Highway|Hwy|Trail|Trl|Square|Sq|Loop|Alley|Pike|Crossing|Row)\.?"
+)
+_STREET = (
+    r"(?P<number>\d{1,6}[A-Za-z]?(?:-\d{1,4})?)\s+"
+    r"(?P<name>(?:(?:[NSEW]\.?|North|South|East|West)\s+)?"
+    r"(?:(?:[A-Z][A-Za-z'’.-]*|\d+(?:st|nd|rd|th|ST|ND|RD|TH))\s+){1,4}?)" + _SUFFIX + r"(?![A-Za-z])"
+)
+_UNIT = (
+    r"(?:,?\s*(?i:Apt\.?|Apartment|Unit|Suite|Ste\.?|Room|Rm\.?|Lot|Bldg\.?|Building|Floor|Fl\.?|#)"
+    r"\s*#?\s*[A-Za-z0-9-]+)?"
+)
+_CITY_STATE = (
+    r"(?:\s*,\s*|[ \t]*\n[ \t]*)(?P<city>(?:[A-Z][A-Za-z.'’-]*)(?:[ ](?:[A-Z][A-Za-z.'’-]*)){0,2}),?\s+"
+    r"(?P<state>[A-Z]{2})(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?(?![A-Za-z0-9])"
+)
+_FULL_ADDRESS = re.compile(r"(?<![\w-])" + _STREET + _UNIT + _CITY_STATE)
+_STREET_ONLY = re.compile(r"(?<![\w-])" + _STREET + _UNIT)
+_RESIDENCE_CUE = re.compile(
+    r"(?i:\b(?:lives?|lived|living|resides?|resided|residing|residence|home|house|apartment|apt\.?|"
+    r"address|moved|evicted|stays|stayed|staying)\b[^.\n]{0,40}?(?:\bat|\bon|\bto|:)\s*)$"
+)
+
+
+def _addresses(text: str) -> list[Finding]:
+    findings: list[Finding] = []
+    for match in _FULL_ADDRESS.finditer(text):
+        replacement = f"{match['city']}, {match['state']}"
+        findings.append(_finding("home_address", text, match.start(), match.end(), replacement))
+    for match in _STREET_ONLY.finditer(text):
+        if _RESIDENCE_CUE.search(text[max(0, match.start() - 60) : match.start()]):
+            findings.append(_finding("home_address", text, match.start(), match.end(), STREET_OMITTED))
+    return findings
