@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,15 @@ from narratives.services import (
     event_update_flags,
 )
 from narratives.timeline import timeline_csv, timeline_xlsx, when, year_strip
+
+
+TIMELINE_PAGE_SIZE = 200
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _case_for(request: HttpRequest, case_id: int) -> Case:
@@ -56,7 +66,8 @@ def timeline_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "strip": year_strip(events, birth_year=case.client_dob.year if case.client_dob else None),
             "consent_choices": Consent.choices,
             "query": request.GET.urlencode(),
-            "all_events": TimelineEvent.objects.filter(case=case).in_date_order().only("pk", "date", "summary"),
+            "page_obj": Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query_without_page": _without_page(request),
         },
     )
 
