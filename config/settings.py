@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "extraction",
     "exports",
     "audit",
+    "engagements",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -199,5 +201,6 @@ STUCK_JOB_AFTER = timedelta(seconds=env_int("STUCK_JOB_AFTER_SECONDS", CELERY_TA
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-records": {"task": "evidence.tasks.sweep_stuck_records", "schedule": 300.0},
     "sweep-stuck-extractions": {"task": "extraction.tasks.sweep_stuck_extractions", "schedule": 300.0},
+    "sweep-stuck-exports": {"task": "exports.tasks.sweep_stuck_exports", "schedule": 300.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

@@ -198,3 +198,23 @@ def export_render(*, export_id: int) -> bool:
     export.save()
     logger.info("exports.export_done", extra={"export_id": export_id})
     return True
+
+
+def exports_requeue_stuck(*, older_than) -> list[int]:
+    """Queue again exports whose job stopped without finishing (a killed worker); rendering is idempotent."""
+    from django.db.models import Q
+
+    from exports.tasks import export_render as export_render_task
+
+    cutoff = timezone.now() - older_than
+    stuck = list(
+        Export.objects.filter(
+            Q(status=Export.Status.RUNNING, started_at__lt=cutoff)
+            | Q(status=Export.Status.QUEUED, created_at__lt=cutoff, started_at__isnull=True)
+        ).values_list("pk", flat=True)
+    )
+    for export_id in stuck:
+        Export.objects.filter(pk=export_id).update(status=Export.Status.QUEUED, started_at=timezone.now())
+        transaction.on_commit(lambda export_id=export_id: export_render_task.delay(export_id))
+        logger.warning("exports.requeued", extra={"export_id": export_id})
+    return stuck

@@ -183,3 +183,23 @@ def test_export_narrative_command_writes_three_files_and_fails_clearly_when_refu
         call_command("export_narrative", "--case", case.docket_number, "--out", str(tmp_path / "again"))
     with pytest.raises(CommandError, match="No case"):
         call_command("export_narrative", "--case", "nope", "--out", str(tmp_path))
+
+
+def test_an_export_left_running_by_a_dead_worker_is_queued_again(filing, sent_tasks, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from exports.services import exports_requeue_stuck
+
+    case, narrative, user, _documents, _events = filing
+    export = Export.objects.create(case=case, narrative=narrative, requested_by=user, status=Export.Status.RUNNING,
+                                   started_at=timezone.now() - datetime.timedelta(hours=3))
+    fresh = Export.objects.create(case=case, narrative=narrative, requested_by=user, status=Export.Status.RUNNING,
+                                  started_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        requeued = exports_requeue_stuck(older_than=datetime.timedelta(hours=1))
+
+    assert requeued == [export.pk] and sent_tasks == [("exports.tasks.export_render", (export.pk,))]
+    assert Export.objects.get(pk=fresh.pk).status == Export.Status.RUNNING

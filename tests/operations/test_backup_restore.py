@@ -1,0 +1,98 @@
+"""A backup restores into a fresh database and media folder with every record, event, version and export."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from evidence.models import Document, Page
+from exports.models import Export
+from exports.services import export_create, export_render
+from narratives.models import EventSource, Narrative, SectionVersion, TimelineEvent
+from operations.backup import RestoreError, backup_create, backup_restore
+
+ROOT = Path(__file__).resolve().parents[2]
+COUNT = (
+    "import json; from evidence.models import Document, Page; from exports.models import Export; "
+    "from narratives.models import EventSource, SectionVersion, TimelineEvent; from audit.models import AuditEntry; "
+    "e = Export.objects.get(); "
+    "print(json.dumps({'documents': Document.objects.count(), 'pages': Page.objects.count(), "
+    "'events': TimelineEvent.objects.count(), 'sources': EventSource.objects.count(), "
+    "'versions': SectionVersion.objects.count(), 'audit': AuditEntry.objects.count(), "
+    "'export_pdf': open(e.pdf_file.path, 'rb').read().startswith(b'%PDF'), "
+    "'original': Document.objects.order_by('pk').first().file.read()[:4].decode('latin-1')}))"
+)
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path):
+    """A new, empty database of the same kind as the test's, dropped afterwards."""
+    db = connection.settings_dict
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"restore_{uuid.uuid4().hex[:10]}"
+    params = {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432, "user": db.get("USER") or "postgres",
+              "password": db.get("PASSWORD") or None, "dbname": "postgres", "autocommit": True}
+    with psycopg.connect(**params) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    auth = params["user"] + (f":{params['password']}" if params["password"] else "")
+    yield f"postgres://{auth}@{params['host']}:{params['port']}/{name}"
+    with psycopg.connect(**params) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _manage(*args: str, env: dict) -> str:
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**os.environ, **env},
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-2000:]
+    return result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_then_restore_into_a_fresh_database_finds_everything(tmp_path, fresh_database_url):
+    call_command("load_demo", "--now", "--allow-in-production")
+    narrative = Narrative.objects.get()
+    export = export_create(narrative=narrative, requested_by=narrative.created_by, sealed=True)
+    assert export_render(export_id=export.pk)
+    expected = {
+        "documents": Document.objects.count(), "pages": Page.objects.count(), "events": TimelineEvent.objects.count(),
+        "sources": EventSource.objects.count(), "versions": SectionVersion.objects.count(),
+    }
+    archive = tmp_path / "backup.tar.gz"
+
+    summary = backup_create(out=archive)
+
+    env = {"DATABASE_URL": fresh_database_url, "MEDIA_ROOT": str(tmp_path / "restored-media"),
+           "DATA_DIR": str(tmp_path / "restored-data")}
+    _manage("migrate", "--no-input", env=env)
+    out = _manage("restore", str(archive), env=env)
+    restored = json.loads(_manage("shell", "-c", COUNT, env=env).strip().splitlines()[-1])
+    assert "Restored and verified" in out
+    assert {k: restored[k] for k in expected} == expected
+    assert restored["export_pdf"] is True and restored["original"] == "%PDF"
+    assert restored["audit"] >= 1
+    assert summary.files == Document.objects.count() + 3  # every original and the three export files
+    assert expected["versions"] > 0 and Export.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
+    from tests.factories import CaseFactory
+
+    CaseFactory()
+    archive = tmp_path / "b.tar.gz"
+    backup_create(out=archive)
+
+    with pytest.raises(RestoreError, match="not empty"):
+        backup_restore(archive_path=archive)
