@@ -12,78 +12,76 @@ from narratives.models import TimelineEvent
 
 
 @dataclass(frozen=True, slots=True)
+class YearBar:
+    category: str
+    count: int
+    y: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
 class YearColumn:
     year: int
     x: float
-    events: tuple[TimelineEvent, ...]
-    dots: tuple[tuple[TimelineEvent, float], ...]  # each event with the height of its dot
+    total: int
+    bars: tuple[YearBar, ...]  # one stacked segment per category, bottom up
     decade_start: bool
 
 
 @dataclass(frozen=True, slots=True)
 class YearStrip:
-    """A horizontal timeline: one column per year from the first to the last, empty years kept visible."""
+    """A horizontal timeline: one column per year from the first to the last, empty years kept visible.
+
+    Built from counts per (year, category), so its size does not depend on how many events there are."""
 
     columns: tuple[YearColumn, ...]
     width: float
     height: float
+    baseline: float
     gaps: tuple[tuple[int, int], ...]  # runs of 3+ years with no event: a finding in itself
     birth_year: int | None
     column_width: float
-    dot: float
-
-    @property
-    def center(self) -> float:
-        return self.column_width / 2
-
-    @property
-    def baseline(self) -> float:
-        return self.height - 30
+    tallest: int
 
 
-def year_strip(events: list[TimelineEvent], *, birth_year: int | None, today: datetime.date | None = None) -> YearStrip | None:
-    dated = [e for e in events if e.date_sort]
-    if not dated:
+def year_strip(counts: list[tuple[int, str, int]], *, birth_year: int | None,
+               today: datetime.date | None = None) -> YearStrip | None:
+    """`counts` holds (year, category, number of events) for the dated events shown."""
+    if not counts:
         return None
-    first = min([e.date_sort.year for e in dated] + ([birth_year] if birth_year else []))
-    last = max(max(e.date_sort.year for e in dated), (today or datetime.date.today()).year)
-    by_year: dict[int, list[TimelineEvent]] = {}
-    for event in dated:
-        by_year.setdefault(event.date_sort.year, []).append(event)
+    by_year: dict[int, dict[str, int]] = {}
+    for year, category, number in counts:
+        by_year.setdefault(year, {})[category] = by_year.get(year, {}).get(category, 0) + number
+    first = min([*by_year, *([birth_year] if birth_year else [])])
+    last = max(max(by_year), (today or datetime.date.today()).year)
     years = last - first + 1
-    column_width, dot = max(14.0, min(40.0, 1000.0 / years)), 10.0
-    tallest = max(len(v) for v in by_year.values())
-    height = tallest * (dot + 3) + 40
-    baseline = height - 30
-
-    def dots(year: int) -> tuple[tuple[TimelineEvent, float], ...]:
-        return tuple((event, baseline - (i + 0.5) * (dot + 3)) for i, event in enumerate(by_year.get(year, ())))
-
-    columns = tuple(
-        YearColumn(
-            year=year, x=(year - first) * column_width, events=tuple(by_year.get(year, ())), dots=dots(year),
-            decade_start=year % 10 == 0,
-        )
-        for year in range(first, last + 1)
-    )
+    column_width = max(14.0, min(40.0, 1000.0 / years))
+    tallest = max(sum(c.values()) for c in by_year.values())
+    plot_height = 150.0
+    unit = plot_height / tallest
+    baseline = plot_height + 6
+    columns = []
+    for year in range(first, last + 1):
+        bars, top = [], baseline
+        for category, number in sorted(by_year.get(year, {}).items()):
+            height = max(2.0, number * unit)
+            top -= height
+            bars.append(YearBar(category=category, count=number, y=top, height=height))
+        columns.append(YearColumn(year=year, x=(year - first) * column_width, total=sum(by_year.get(year, {}).values()),
+                                  bars=tuple(bars), decade_start=year % 10 == 0))
     gaps, run_start = [], None
     for column in columns:
-        if not column.events and run_start is None:
+        if not column.total and run_start is None:
             run_start = column.year
-        if column.events and run_start is not None:
+        if column.total and run_start is not None:
             if column.year - run_start >= 3:
                 gaps.append((run_start, column.year - 1))
             run_start = None
     if run_start is not None and last + 1 - run_start >= 3:
         gaps.append((run_start, last))
     return YearStrip(
-        columns=columns,
-        width=len(columns) * column_width,
-        height=height,
-        gaps=tuple(gaps),
-        birth_year=birth_year,
-        column_width=column_width,
-        dot=dot,
+        columns=tuple(columns), width=len(columns) * column_width, height=baseline + 30, baseline=baseline,
+        gaps=tuple(gaps), birth_year=birth_year, column_width=column_width, tallest=tallest,
     )
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,14 +42,18 @@ def _case_for(request: HttpRequest, case_id: int) -> Case:
     return get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
 
 
-def _filtered(request: HttpRequest, case: Case) -> tuple[TimelineFilterForm, list[TimelineEvent]]:
+def _filtered(request: HttpRequest, case: Case) -> tuple[TimelineFilterForm, QuerySet[TimelineEvent]]:
     form = TimelineFilterForm(
         request.GET or None, documents=document_list(case=case), subjects=timeline_subjects(case=case)
     )
-    events = list(timeline_list(case=case, filters=form.filters() if request.GET else None))
+    return form, timeline_list(case=case, filters=form.filters() if request.GET else None)
+
+
+def _with_when(events) -> list[TimelineEvent]:
+    events = list(events)
     for event in events:
         event.when = when(event)
-    return form, events
+    return events
 
 
 @login_required
@@ -56,17 +61,24 @@ def _filtered(request: HttpRequest, case: Case) -> tuple[TimelineFilterForm, lis
 def timeline_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for(request, case_id)
     form, events = _filtered(request, case)
+    page_obj = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj.object_list = _with_when(page_obj.object_list)
+    counts = (
+        events.filter(date_sort__isnull=False).order_by().values_list("date_sort__year", "category")
+        .annotate(n=Count("pk", distinct=True))
+    )
     return render(
         request,
         "narratives/timeline.html",
         {
             "case": case,
             "form": form,
-            "events": events,
-            "strip": year_strip(events, birth_year=case.client_dob.year if case.client_dob else None),
+            "events": page_obj.object_list,
+            "total": page_obj.paginator.count,
+            "strip": year_strip(list(counts), birth_year=case.client_dob.year if case.client_dob else None),
             "consent_choices": Consent.choices,
             "query": request.GET.urlencode(),
-            "page_obj": Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page")),
+            "page_obj": page_obj,
             "query_without_page": _without_page(request),
         },
     )
@@ -79,6 +91,7 @@ def timeline_export_view(request: HttpRequest, case_id: int, format: str) -> Htt
     if format not in {"csv", "xlsx"}:
         raise Http404("Timelines export as .csv or .xlsx.")
     _form, events = _filtered(request, case)
+    events = _with_when(events)
     audit_record(action=AuditEntry.Action.TIMELINE_EXPORTED, request=request, case_id=case.pk,
                  detail={"format": format, "events": len(events)})
     stem = f"timeline-{case.docket_number}".replace("/", "-")
