@@ -54,6 +54,8 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_COMPRESSION_RATIO = 200  # deflate tops out near 1,000:1 on zeros; real DOCX XML stays well under 100:1
 MAX_RENDER_PIXELS = 25_000_000  # OCR images are scaled down to this (11 x 17 in at 300 dpi fits)
 
+MAX_PAGE_CHARS = 100_000  # a dense real page has under 10,000; more is a text bomb, read only in part
+
 OCR_MIN_CHARS = 10  # a text layer with fewer visible characters is as good as none
 OCR_FEW_CHARS = 200  # ...and with fewer than this, over a page mostly covered by images, it is a scan
 OCR_IMAGE_COVER = 0.5  # (a fax header or a stamped Bates number over a scanned image)
@@ -103,6 +105,8 @@ MESSAGES = {
         "This PDF is damaged or incomplete and cannot be opened. Download or export it again (an "
         "interrupted download often causes this) and upload the new copy."
     ),
+    "pdf_too_complex": "This PDF's pages are built in a way that would take the reader far too long (a sign of a "
+    "damaged or hostile file). Print it to a new PDF, or ask the sender for another copy, and upload that file.",
     "pdf_no_pages": ("This PDF has no pages. Export it again from the source and upload the new copy."),
     "pdf_xfa": (
         "This PDF is a dynamic (XFA) form that only Adobe Reader can display. Open it in Adobe "
@@ -262,6 +266,72 @@ def _check_pdf(path: Path, max_pages: int | None) -> None:
             raise _reject("too_many_pages", _too_many_pages(pages, max_pages))
     finally:
         pdf.close()
+    _check_form_fan_out(path)
+
+
+MAX_FORM_DRAWS = 10_000  # a real page draws a logo or a header form a few times, not thousands
+_DRAW = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+
+
+def _check_form_fan_out(path: Path) -> None:
+    """Refuse PDFs whose form XObjects draw each other in a loop or in an exploding tree.
+
+    pdfium expands such a page completely when it loads it (doubling time and memory per level), which no
+    limit inside the call can stop; so the drawing graph is measured first, without loading any page."""
+    import pypdf
+    from pypdf.generic import IndirectObject
+
+    try:
+        reader = pypdf.PdfReader(str(path), strict=False)
+        pages = list(reader.pages)
+    except Exception:  # pypdf cannot parse it: pdfium decides, as before
+        return
+    memo: dict[int, int] = {}
+    active: set[int] = set()
+
+    def xobjects(holder) -> dict:
+        try:
+            resources = holder.get("/Resources")
+            resources = resources.get_object() if resources is not None else None
+            found = resources.get("/XObject") if resources is not None else None
+            return found.get_object() if found is not None else {}
+        except Exception:
+            return {}
+
+    def draws(reference, inherited: dict) -> int:
+        key = reference.idnum if isinstance(reference, IndirectObject) else id(reference)
+        if key in memo:
+            return memo[key]
+        if key in active:
+            raise _reject("pdf_too_complex")
+        form = reference.get_object()
+        if form.get("/Subtype") != "/Form":
+            return 1
+        active.add(key)
+        try:
+            own = xobjects(form)
+            total = 1
+            for name in _DRAW.findall(form.get_data() or b""):
+                key_name = "/" + name.decode("latin-1")
+                # Like pdfium: a name the form's own resources lack is looked up in the page's.
+                target = own.get(key_name) if key_name in own else inherited.get(key_name)
+                if target is not None:
+                    total += draws(target, inherited)
+                if total > MAX_FORM_DRAWS:
+                    raise _reject("pdf_too_complex")
+        except UnreadableRecord:
+            raise
+        except Exception:
+            total = 1
+        finally:
+            active.discard(key)
+        memo[key] = total
+        return total
+
+    for page in pages:
+        resources = xobjects(page)
+        for reference in resources.values():
+            draws(reference, resources)
 
 
 def _open_pdf(path: Path) -> pdfium.PdfDocument:
@@ -324,10 +394,12 @@ def _check_docx(path: Path, max_unzipped_bytes: int) -> None:
             if len(members) > MAX_ZIP_MEMBERS:
                 raise _reject("zip_bomb", _zip_bomb_message(max_unzipped_bytes))
             names = {m.filename for m in members}
-            if "mimetype" in names and zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
+            if "mimetype" in names and _read_part(zf, "mimetype").startswith(b"application/vnd.oasis.opendocument"):
                 raise _reject("odt")
             total = 0
             for member in members:
+                if member.compress_size > _deflate_bound(member.file_size):
+                    raise _reject("docx_damaged")  # more data than its declared size: a lying header
                 total += member.file_size
                 ratio = member.file_size / max(member.compress_size, 1)
                 if total > max_unzipped_bytes or (
@@ -350,7 +422,7 @@ def _check_docx(path: Path, max_unzipped_bytes: int) -> None:
             for member in members:
                 if member.filename.lower().endswith((".xml", ".rels")):
                     _check_xml_member(zf, member)
-            content_types = _safe_xml(zf.read("[Content_Types].xml"))
+            content_types = _safe_xml(_read_part(zf, "[Content_Types].xml"))
             main_type = _main_content_type(content_types)
             all_types = " ".join(el.get("ContentType", "") for el in content_types.iter()).lower()
             if "macroenabled" in all_types or "vbaproject" in all_types:
@@ -397,12 +469,21 @@ def _check_xml_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     """Reject a part carrying a DOCTYPE or ENTITY declaration; reading it whole also verifies its CRC."""
     with zf.open(member) as stream:
         first = stream.read(_READ_CHUNK)
-        if first.startswith((b"\xff\xfe", b"<\x00")):
+        if first.startswith((b"\xff\xfe\x00\x00", b"<\x00\x00\x00")):
+            markers = tuple(m.decode().encode("utf-32-le") for m in _DOCTYPE_MARKERS)
+        elif first.startswith((b"\x00\x00\xfe\xff", b"\x00\x00\x00<")):
+            markers = tuple(m.decode().encode("utf-32-be") for m in _DOCTYPE_MARKERS)
+        elif first.startswith((b"\xff\xfe", b"<\x00")):
             markers = tuple(m.decode().encode("utf-16-le") for m in _DOCTYPE_MARKERS)
         elif first.startswith((b"\xfe\xff", b"\x00<")):
             markers = tuple(m.decode().encode("utf-16-be") for m in _DOCTYPE_MARKERS)
         else:
             markers = _DOCTYPE_MARKERS
+        from lxml import etree
+
+        parser = etree.XMLPullParser(
+            events=("end",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
         tail = b""
         chunk = first
         while chunk:
@@ -410,7 +491,29 @@ def _check_xml_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
             if any(marker in window for marker in markers):
                 raise _reject("docx_doctype")
             tail = window[-32:]
+            parser.feed(chunk)
+            for _, element in parser.read_events():
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
             chunk = stream.read(_READ_CHUNK)
+        root = parser.close()
+        if root.getroottree().docinfo.internalDTD is not None:  # declared in an encoding the scan missed
+            raise _reject("docx_doctype")
+
+
+def _deflate_bound(size: int) -> int:
+    """The most bytes an honest member of `size` bytes can take zipped (zlib's deflateBound, rounded up)."""
+    return size + (size >> 10) + 64
+
+
+def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, inflating at most MAX_XML_PART_BYTES (zf.read() inflates all its data in one go)."""
+    with zf.open(name) as stream:
+        data = stream.read(MAX_XML_PART_BYTES + 1)
+    if len(data) > MAX_XML_PART_BYTES:
+        raise _reject("docx_too_large")
+    return data
 
 
 def _safe_xml(data: bytes):
@@ -720,8 +823,10 @@ def _image_dpi(image: Image.Image) -> int | None:
 
 
 def _pdf_pages(path: Path, *, ocr: bool, ocr_dpi: int) -> Iterator[PageText]:
+    _check_form_fan_out(path)
     pdf = _open_pdf(path)
     reader = _LazyOcr(ocr_dpi)
+    loaded = False
     try:
         for index in range(len(pdf)):
             number = index + 1
@@ -731,6 +836,7 @@ def _pdf_pages(path: Path, *, ocr: bool, ocr_dpi: int) -> Iterator[PageText]:
                 logger.warning("extraction.pdf_page_unreadable", extra={"page": number})
                 yield PageText(number, "")
                 continue
+            loaded = True
             try:
                 textpage = page.get_textpage()
                 try:
@@ -748,6 +854,8 @@ def _pdf_pages(path: Path, *, ocr: bool, ocr_dpi: int) -> Iterator[PageText]:
                     yield PageText(number, text)
             finally:
                 page.close()
+        if not loaded:
+            raise _reject("pdf_damaged")
     finally:
         reader.close()
         pdf.close()
@@ -875,7 +983,7 @@ def _pdf_page_text(textpage: pdfium.PdfTextPage) -> tuple[str, int]:
 def _pdf_lines(textpage: pdfium.PdfTextPage) -> list[_Line]:
     """Group the page's characters, in content order, into words and lines (pdfium marks the line ends)."""
     raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
+    count = min(pdfium_c.FPDFText_CountChars(raw), MAX_PAGE_CHARS)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     box = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
     ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -1185,22 +1293,22 @@ def _docx_xml(path: Path):
 
     try:
         with zipfile.ZipFile(path) as zf:
-            main = _main_content_type(_safe_xml(zf.read("[Content_Types].xml")))
+            main = _main_content_type(_safe_xml(_read_part(zf, "[Content_Types].xml")))
             if main is None:
                 raise _reject("docx_damaged")
             part = main[0]
-            document = parse_xml(zf.read(part))
+            document = parse_xml(_read_part(zf, part))
             folder, _, name = part.rpartition("/")
             styles_part = f"{folder}/styles.xml" if folder else "styles.xml"
             rels_name = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
             if rels_name in zf.namelist():
-                for rel in _safe_xml(zf.read(rels_name)):
+                for rel in _safe_xml(_read_part(zf, rels_name)):
                     if rel.get("Type", "").endswith("/styles") and rel.get("TargetMode") != "External":
                         target = rel.get("Target", "")
                         styles_part = (
                             target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
                         )
-            styles = parse_xml(zf.read(styles_part)) if styles_part in zf.namelist() else None
+            styles = parse_xml(_read_part(zf, styles_part)) if styles_part in zf.namelist() else None
     except _ZIP_ERRORS:
         raise _reject("docx_damaged") from None
     return document, styles
