@@ -141,6 +141,10 @@ RECORD_MAX_PAGES = env_int("RECORD_MAX_PAGES", 5000)
 RECORD_MAX_UNZIPPED_BYTES = env_int("RECORD_MAX_UNZIPPED_BYTES", 300 * 1024 * 1024)
 RECORD_OCR_ENABLED = env_bool("RECORD_OCR_ENABLED", True)
 RECORD_OCR_DPI = env_int("RECORD_OCR_DPI", 300)
+RECORD_MAX_READ_ATTEMPTS = env_int("RECORD_MAX_READ_ATTEMPTS", 3)
+# Each worker process may use at most this much memory: a hostile file that makes the PDF library allocate
+# without end kills only its own process (the job is retried, then set aside), never the machine.
+WORKER_MEMORY_LIMIT_MB = env_int("WORKER_MEMORY_LIMIT_MB", 3000)
 
 # Celery: a real worker process, never eager. By default it polls a SQLite-backed queue
 # (kombu's SQLAlchemy transport), so nothing needs a server; set CELERY_BROKER_URL=redis://... to scale.

@@ -63,6 +63,7 @@ class Document(models.Model):
     failure_reason = models.TextField(blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     pages_done = models.PositiveIntegerField(default=0)
+    read_attempts = models.PositiveSmallIntegerField(default=0)  # a file that kills the reader is not retried forever
     processing_started_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from evidence.models import Document, Page
@@ -31,6 +31,10 @@ logger = logging.getLogger(__name__)
 UNEXPECTED_FAILURE = (
     "The record could not be read because of an unexpected error. Try again with the Retry button; "
     "if it fails again, save the file again as PDF and upload that copy."
+)
+CRASHED_READER_FAILURE = (
+    "Reading this record stopped the reader several times, so it was set aside to protect the other records. "
+    "Print it to a new PDF (or ask the sender for another copy) and upload that file."
 )
 TOO_SLOW_FAILURE = (
     "Reading this record took longer than the time limit. Split it into smaller files "
@@ -185,6 +189,14 @@ def document_read_text(*, document_id: int) -> int:
         logger.warning("evidence.document_missing", extra={"document_id": document_id})
         return 0
     path = Path(document.file.path)
+    # Counted before reading: a file that crashes the worker process never reaches the except clauses,
+    # and acks_late would hand it to the next worker forever.
+    Document.objects.filter(pk=document.pk).update(read_attempts=F("read_attempts") + 1)
+    document.refresh_from_db(fields=["read_attempts"])
+    if document.read_attempts > settings.RECORD_MAX_READ_ATTEMPTS:
+        _fail(document_id, CRASHED_READER_FAILURE)
+        logger.error("evidence.document_crashed_reader", extra={"document_id": document_id})
+        return 0
     try:
         total = page_count(path)
         with transaction.atomic():
@@ -239,7 +251,7 @@ def document_retry(*, document: Document) -> Document:
     """Queue a failed (or stuck) record to be read again from its stored original."""
     with transaction.atomic():
         Document.objects.filter(pk=document.pk).update(
-            status=Document.Status.QUEUED, failure_reason="", pages_done=0
+            status=Document.Status.QUEUED, failure_reason="", pages_done=0, read_attempts=0
         )
         document_read_text_task.delay_on_commit(document.pk)
     document.refresh_from_db()
