@@ -6,7 +6,8 @@ gunicorn while a worker extracts 200 pages of records. Run on demand, never in t
 
 It creates the database's tables, a load-test case (its own docket number, so it never touches other data),
 starts gunicorn and one worker, and prints p50/p95 latency per kind of request, errors, and lost saves (a save
-the server acknowledged whose text is not what the section holds at the end). Targets (issue 7): p95 under
+the server acknowledged whose text is not what the section holds at the end). Each user pauses about --think
+seconds between steps, as a person reading does. Targets (issue 7): p95 under
 500 ms for timeline pages, zero errors, zero lost saves."""
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ class Client:
             raise RuntimeError(f"login failed for {username}: {status}")
 
 
-def run_user(base, username, case_id, narrative_id, section_id, pages, stop, results, lock):
+def run_user(base, username, case_id, narrative_id, section_id, pages, stop, results, lock, think):
     client = Client(base)
     client.login(username)
     version, last_saved, n = 0, None, 0
@@ -160,6 +161,7 @@ def run_user(base, username, case_id, narrative_id, section_id, pages, stop, res
             {"Content-Type": "application/json", "X-CSRFToken": client.csrf()},
         )
         timings["save"].append(seconds)
+        stop.wait(random.uniform(0.5, 1.5) * think)  # a person reads and types between requests
         if status == 200:
             version, last_saved = json.loads(response)["version"], body
         else:
@@ -181,6 +183,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200, help="pages of records the worker extracts meanwhile")
     parser.add_argument("--port", type=int, default=8077)
     parser.add_argument("--gunicorn-workers", type=int, default=4)
+    parser.add_argument("--think", type=float, default=3.0, help="mean seconds a user pauses between steps")
     args = parser.parse_args()
 
     print(f"seeding {args.events} events and {args.users} users …", flush=True)
@@ -201,8 +204,8 @@ def main() -> None:
                 time.sleep(0.2)
         document_ids = queue_extraction(case_id, args.pages)
         stop, lock, results = threading.Event(), threading.Lock(), []
-        pages = max(1, -(-args.events // 200))
-        threads = [threading.Thread(target=run_user, args=(base, u, case_id, narrative_id, s, pages, stop, results, lock))
+        pages = max(1, -(-args.events // 50))
+        threads = [threading.Thread(target=run_user, args=(base, u, case_id, narrative_id, s, pages, stop, results, lock, args.think))
                    for u, s in sessions]
         print(f"{len(threads)} users for {args.seconds} s against gunicorn ({args.gunicorn_workers} processes) "
               f"while a worker reads {args.pages} pages …", flush=True)

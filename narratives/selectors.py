@@ -62,8 +62,10 @@ def timeline_list(
         events = events.filter(date_sort__year__gte=filters.year_from)
     if filters.year_to is not None:
         events = events.filter(date_sort__year__lte=filters.year_to)
+    joined = False  # filters through sources can repeat an event; only then is DISTINCT needed
     if filters.document_id is not None:
         events = events.filter(sources__document_id=filters.document_id)
+        joined = True
     if filters.subject:
         events = events.filter(subject__iexact=filters.subject)
     if filters.key_facts_only:
@@ -74,7 +76,8 @@ def timeline_list(
         events = events.filter(
             Q(summary__icontains=filters.text) | Q(note__icontains=filters.text) | Q(sources__quote__icontains=filters.text)
         )
-    return events.distinct().in_date_order()
+        joined = True
+    return (events.distinct() if joined else events).in_date_order()
 
 
 def timeline_subjects(*, case: Case) -> list[str]:

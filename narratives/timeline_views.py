@@ -29,7 +29,7 @@ from narratives.services import (
 from narratives.timeline import timeline_csv, timeline_xlsx, when, year_strip
 
 
-TIMELINE_PAGE_SIZE = 200
+TIMELINE_PAGE_SIZE = 50
 
 
 def _without_page(request: HttpRequest) -> str:
