@@ -645,6 +645,9 @@ class Candidate:
         return max((h.weight for h in self.hits), default=0.6)
 
 
+_SPACE_OR_WORD = re.compile(r"(\s+)|\S+")  # re's \s is str.isspace()
+
+
 def _norm_unit_text(text: str, unit: Unit) -> tuple[str, list[int]]:
     """The unit's text with whitespace runs collapsed (cells joined by " | "), and an index map back."""
     parts: list[tuple[int, int]] = (
@@ -656,20 +659,16 @@ def _norm_unit_text(text: str, unit: Unit) -> tuple[str, list[int]]:
     offs: list[int] = []
     for k, (s, e) in enumerate(parts):
         if k:
-            chars.extend(" | ")
-            offs.extend([s, s, s])
-        space = False
-        for i in range(s, e):
-            ch = text[i]
-            if ch.isspace():
-                if not space:
-                    chars.append(" ")
-                    offs.append(i)
-                space = True
+            chars.append(" | ")
+            offs.extend((s, s, s))
+        for m in _SPACE_OR_WORD.finditer(text, s, e):
+            a, b = m.span()
+            if m.lastindex == 1:  # a whitespace run: one space, mapped to the run's first character
+                chars.append(" ")
+                offs.append(a)
             else:
-                chars.append(ch)
-                offs.append(i)
-                space = False
+                chars.append(m.group())
+                offs.extend(range(a, b))
     offs.append(parts[-1][1] if parts else unit.end)
     return "".join(chars), offs
 
@@ -720,10 +719,7 @@ class _Doc:
         first_anchor = self.anchors[0][1] if self.anchors else None
         self.mentions = [m for m in dates_mod.find_dates(self.text, dob=self.dob, anchor=first_anchor)]
         self._mention_starts = [m.start for m in self.mentions]
-        self.page_starts = [0]
-        for i, ch in enumerate(self.text):
-            if ch == "\f":
-                self.page_starts.append(i + 1)
+        self.page_starts = [0] + [m.end() for m in re.finditer("\f", self.text)]
 
     # dates -------------------------------------------------------------------------------------------
 
@@ -1487,6 +1483,10 @@ def _record_date(d: _Doc) -> dates_mod.DateMention | None:
     return found
 
 
+# "abused by an uncle from ages 8 to 12": a period of the client's life, not the relative's age ("his uncle, 40")
+_PERIOD_OF_AGES = re.compile(r"(?:from|between|during)\b", re.I)
+
+
 def _pick_mention(
     d: _Doc, mentions: list[dates_mod.DateMention], c: Candidate
 ) -> dates_mod.DateMention | None:
@@ -1504,7 +1504,8 @@ def _pick_mention(
         if m.kind != "age":
             continue
         before = text[max(0, m.start - 40) : m.start]
-        owner = re.search(
+        period = _PERIOD_OF_AGES.match(m.text) is not None
+        owner = None if period else re.search(
             r"([A-Z][a-z]+|mother|father|brother|sister|grandmother|respondent|cousin|boyfriend)"
             r"[^.;]{0,3}\(?\s*$",
             before,
@@ -1513,7 +1514,7 @@ def _pick_mention(
             word = owner.group(1).lower()
             if word not in d.facts.client_names and word not in d.facts.client_surnames:
                 continue
-        if re.search(
+        if not period and re.search(
             r"\b(mother|father|brother|sister|grandmother|aunt|uncle|cousin|boyfriend|girlfriend|"
             r"co-respondent|co-defendant|victim)\b[^.;]{0,25}$",
             before,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import ctypes
 import enum
+import functools
 import logging
 import math
 import re
@@ -273,6 +274,19 @@ MAX_FORM_DRAWS = 10_000  # a real page draws a logo or a header form a few times
 _DRAW = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 
 
+def _may_hold_forms(path: Path) -> bool:
+    """False only when the file's bytes show no form XObject and no compressed object stream that could hide
+    one: most PDFs, which then skip the slower parse below."""
+    tail = b""
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            window = tail + chunk
+            if b"/Form" in window or b"/ObjStm" in window:
+                return True
+            tail = chunk[-16:]
+    return False
+
+
 def _check_form_fan_out(path: Path) -> None:
     """Refuse PDFs whose form XObjects draw each other in a loop or in an exploding tree.
 
@@ -281,6 +295,8 @@ def _check_form_fan_out(path: Path) -> None:
     import pypdf
     from pypdf.generic import IndirectObject
 
+    if not _may_hold_forms(path):
+        return
     try:
         reader = pypdf.PdfReader(str(path), strict=False)
         pages = list(reader.pages)
@@ -823,7 +839,7 @@ def _image_dpi(image: Image.Image) -> int | None:
 
 
 def _pdf_pages(path: Path, *, ocr: bool, ocr_dpi: int) -> Iterator[PageText]:
-    _check_form_fan_out(path)
+    """The pages of a PDF that `_inspect` has checked (form fan-out included: not measured twice)."""
     pdf = _open_pdf(path)
     reader = _LazyOcr(ocr_dpi)
     loaded = False
@@ -874,11 +890,20 @@ def _needs_ocr(page: pdfium.PdfPage, text: str, visible: int) -> bool:
 
 def _garbled(text: str) -> bool:
     """A text layer of replacement, private-use or control characters (fonts without a Unicode map)."""
-    sample = [ch for ch in text[:4000] if not ch.isspace()]
+    sample = _SPACES.sub("", text[:4000])  # re's \s is str.isspace()
     if not sample:
         return False
-    bad = sum(1 for ch in sample if ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc", "Cn"))
+    bad = len(_ASCII_CONTROLS.findall(sample))
+    if not sample.isascii():
+        bad += sum(
+            1 for ch in _NON_ASCII.findall(sample) if ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc", "Cn")
+        )
     return bad > 0.3 * len(sample)
+
+
+_SPACES = re.compile(r"\s+")
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _image_cover(page: pdfium.PdfPage) -> float:
@@ -934,8 +959,9 @@ class _Line:
 
     def _measure(self) -> None:
         words = self.words
-        sizes = Counter(round(w.size * 2) / 2 for w in words)
-        self.size = max(sizes.most_common(1)[0][0], 1.0)
+        sizes = [round(w.size * 2) / 2 for w in words]
+        common = sizes[0] if sizes.count(sizes[0]) == len(sizes) else Counter(sizes).most_common(1)[0][0]
+        self.size = max(common, 1.0)
         self.base = words[0].base
         # Left to right on one baseline; rotated or vertical text is joined with plain spaces and left alone.
         self.regular = all(
@@ -980,52 +1006,107 @@ def _pdf_page_text(textpage: pdfium.PdfTextPage) -> tuple[str, int]:
     return _layout(lines), visible
 
 
+# A separator ends a word: line ends, blanks and controls (pdfium marks a line-ending hyphen with \x02),
+# and the wide spaces; a soft hyphen (\xad) is only a line-break opportunity and stays inside the word.
+_WORD_OR_BREAK = re.compile(r"[\r\n]|[^\x00-\x20\xa0\u2002\u2003\u2009\u202f\u3000\ufeff\ufffe\uffff]+")
+_NOT_BMP_TEXT = re.compile(r"[\ud800-\udfff\U00010000-\U0010ffff]")
+
+
+def _page_chars(textpage: pdfium.PdfTextPage, count: int) -> str:
+    """The page's characters, one str character per pdfium character index.
+
+    One FPDFText_GetText call reads them all; pdfium's text buffer matches its character list unless the
+    page has control characters (left out of the buffer) or characters outside the BMP (two UTF-16 units),
+    so then the characters are read one by one. A lone surrogate or an out-of-range code would make the
+    text unstorable: it becomes U+FFFD.
+    """
+    raw = textpage.raw
+    if count <= 0:
+        return ""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
+    text = ctypes.string_at(buffer, 2 * max(written - 1, 0)).decode("utf-16-le", "surrogatepass")
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    if (
+        len(text) == count
+        and not _NOT_BMP_TEXT.search(text)
+        and all(get_unicode(raw, i) == ord(text[i]) for i in {0, count // 2, count - 1})  # in step
+    ):
+        return text
+    return "".join(
+        chr(code) if code < 0xD800 or 0xDFFF < code < 0x110000 else "\ufffd"
+        for code in (get_unicode(raw, i) for i in range(count))
+    )
+
+
+@functools.cache
+def _char_geometry_calls() -> tuple[Callable[..., int], Callable[..., int], Callable[..., float]]:
+    """FPDFText_GetCharBox, GetCharOrigin and GetFontSize, called with ready-made ctypes arguments.
+
+    The bindings' declared argument types make ctypes convert every argument on every call, which costs
+    more than pdfium's work on a character; these prototypes without declared arguments take the page
+    handle as a ``c_void_p``, the index as an ``int`` and the outputs as ``c_void_p`` addresses of doubles.
+    """
+    def bare(function, restype):
+        call = ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+        call.argtypes = None
+        return call
+
+    return (
+        bare(pdfium_c.FPDFText_GetCharBox, ctypes.c_int),
+        bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int),
+        bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double),
+    )
+
+
 def _pdf_lines(textpage: pdfium.PdfTextPage) -> list[_Line]:
-    """Group the page's characters, in content order, into words and lines (pdfium marks the line ends)."""
+    """Group the page's characters, in content order, into words and lines (pdfium marks the line ends).
+
+    The text comes in one call and is split into words with a regex; pdfium is asked for positions once
+    per word, not per character: the first glyph gives the word's left edge, baseline and font size, and
+    its right edge is the farther of its first and last glyphs' (in a left-to-right word the last).
+    """
     raw = textpage.raw
     count = min(pdfium_c.FPDFText_CountChars(raw), MAX_PAGE_CHARS)
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    box = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    origin = (ctypes.byref(ox), ctypes.byref(oy))
-    get_unicode, get_box = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetCharBox
-    get_origin, get_size = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetFontSize
+    chars = _page_chars(textpage, count)
+    get_box, get_origin, get_size = _char_geometry_calls()
+    handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
+    out = (ctypes.c_double * 4)()  # left, right, bottom, top; the origin's x and y reuse the first two
+    at = ctypes.addressof(out)
+    box = (ctypes.c_void_p(at), ctypes.c_void_p(at + 8), ctypes.c_void_p(at + 16), ctypes.c_void_p(at + 24))
+    origin = box[:2]
 
     lines: list[_Line] = []
     words: list[_Word] = []
-    chars: list[str] = []
-    x0 = x1 = base = size = 0.0
-
-    def end_word() -> None:
-        if chars:
-            text = "".join(chars).translate(_LIGATURES).strip()
-            if text:
-                words.append(_Word(text, x0, x1, base, size))
-            chars.clear()
-
-    for i in range(count):
-        code = get_unicode(raw, i)
-        if code in (10, 13):
-            end_word()
+    for match in _WORD_OR_BREAK.finditer(chars):
+        start, end = match.span()
+        token = match.group()
+        if token in ("\n", "\r"):
             if words:
                 lines.append(_Line(words))
                 words = []
             continue
-        if code <= 32 or code in (0xA0, 0x2002, 0x2003, 0x2009, 0x202F, 0x3000, 0xFEFF, 0xFFFE, 0xFFFF):
-            if code == 2 and chars:  # pdfium's mark for a hyphen that ended a line
-                chars.append("-")
-            end_word()
+        if "\xad" in token:  # a soft hyphen has no glyph of its own here
+            first = start + len(token) - len(token.lstrip("\xad"))
+            last = start + len(token.rstrip("\xad")) - 1
+            token = token.replace("\xad", "")
+            if not token:
+                continue
+        else:
+            first, last = start, end - 1
+        if end < count and chars[end] == "\x02":  # pdfium's mark for a hyphen that ended a line
+            token += "-"
+        text = token if token.isascii() else token.translate(_LIGATURES).strip()  # ASCII: nothing to map
+        if not text:
             continue
-        if code == 0xAD:  # a soft hyphen is only a line-break opportunity
-            continue
-        get_box(raw, i, *box)
-        if not chars:
-            get_origin(raw, i, *origin)
-            x0, base, size = left.value, oy.value, get_size(raw, i)
-        x1 = max(x1, right.value) if chars else right.value
-        # (A lone surrogate or an out-of-range code would make the text unstorable: replace it.)
-        chars.append(chr(code) if code < 0xD800 or 0xDFFF < code < 0x110000 else "\ufffd")
-    end_word()
+        get_box(handle, first, *box)
+        x0, x1 = out[0], out[1]
+        get_origin(handle, first, *origin)
+        base, size = out[1], get_size(handle, first)
+        if last != first:
+            get_box(handle, last, *box)
+            x1 = max(x1, out[1])
+        words.append(_Word(text, x0, x1, base, size))
     if words:
         lines.append(_Line(words))
     return _merge_same_baseline(lines)

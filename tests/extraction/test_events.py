@@ -394,3 +394,44 @@ def test_past_facts_told_without_a_date_stay_undated_in_a_narrative():
         "he earned his GED."
     )
     assert pairs(text) == [("justice_involvement", "1994"), ("education_services", None)]
+
+
+FEMALE_CLIENT = "Client: Maria Lopez\tSex: F\tDOB: 03/02/1990\n\n"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She was sexually abused by an uncle from ages 8 to 12.",
+        "From ages 8 to 12 she was sexually abused by an uncle.",
+        "She was sexually abused by a neighbor between the ages of 8 and 12.",
+        "She was repeatedly molested by a cousin from ages 8 to 12.",
+    ],
+)
+def test_abuse_over_a_period_of_ages_dates_from_its_first_age(sentence):
+    # "an uncle from ages 8 to 12" is a period of the client's childhood, not the uncle's age
+    assert [(e.category, e.date, e.date_end) for e in found(FEMALE_CLIENT + sentence)] == [
+        ("trauma_abuse", "1998", "2002")
+    ]
+
+
+def test_a_relatives_own_age_still_does_not_date_the_clients_event():
+    header = "Client: Maria Lopez\tSex: F\tDOB: 03/02/1990\n\n"
+    assert pairs(header + "She was sexually abused by her uncle, age 40.") == [("trauma_abuse", None)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The jury sentenced him to death in 1998.", [("justice_involvement", "1998")]),
+        ("In 1998 the jury sentenced him to death.", [("justice_involvement", "1998")]),
+        ("The judge sentenced him to life in prison in 2004.", [("justice_involvement", "2004")]),
+        ("The court sentenced him to 10 years in prison in 1998.", [("justice_involvement", "1998")]),
+        ("A jury sentenced Mr. Ashby to death in 1998.", [("justice_involvement", "1998")]),
+        # someone else's sentence, and litigation steps, are not the client's justice involvement
+        ("The jury sentenced his co-defendant to life in 1998.", []),
+        ("The Court of Criminal Appeals affirmed the conviction and sentence.", []),
+    ],
+)
+def test_a_sentence_the_court_or_jury_imposed_on_the_client(sentence, expected):
+    assert pairs("Examinee: Devon Ashby\tDOB: 06/11/1995\n\n" + sentence) == expected
