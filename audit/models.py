@@ -31,6 +31,12 @@ class AuditEntry(models.Model):
         EXPORTED = "exported", "Exported a narrative"
         EXPORT_DOWNLOADED = "export_downloaded", "Downloaded an export"
         AUDIT_EXPORTED = "audit_exported", "Exported the audit log"
+        ENGAGEMENT_CREATED = "engagement_created", "Created a service engagement"
+        ENGAGEMENT_CHANGED = "engagement_changed", "Changed a service engagement"
+        EVIDENCE_ATTACHED = "evidence_attached", "Attached evidence to an engagement"
+        ATTENDANCE_IMPORTED = "attendance_imported", "Imported an attendance file"
+        CLIENT_GOALS_CHANGED = "client_goals_changed", "Changed the client's goals"
+        COLLATERAL_CHANGED = "collateral_changed", "Changed a collateral concern"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("evidence.urls", namespace="evidence")),
     path("", include("extraction.urls", namespace="extraction")),
     path("", include("audit.urls", namespace="audit")),
+    path("", include("engagements.urls", namespace="engagements")),
     path("", include("exports.urls", namespace="exports")),
 ]

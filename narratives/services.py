@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from extraction.models import EventCandidate
 from extraction.pipeline.taxonomy import SERVICE_ENGAGEMENT, kind_of
 from extraction.services import candidate_mark_reviewed
 from narratives.dates import parse_partial_date
-from narratives.drafting import DraftFact, assemble_paragraphs
+from narratives.drafting import DraftFact, assemble_paragraphs, engagement_sentence
 from narratives.html import sanitize_html
 from narratives.models import (
     Case,
@@ -126,10 +127,16 @@ def _source_from_candidate(*, event: TimelineEvent, candidate: EventCandidate) -
     return source
 
 
+def _summary_of(sentence: str) -> str:
+    """A table row reads as one line: its cells joined with semicolons, empty cells ("--") dropped."""
+    cells = [cell.strip() for cell in re.split(r"\t+| {3,}", sentence.strip())]
+    return "; ".join(cell for cell in cells if cell and cell.strip("-–— ")) or sentence.strip()
+
+
 def edits_from_candidate(candidate: EventCandidate) -> EventEdits:
     return EventEdits(
         category=candidate.category,
-        summary=candidate.sentence.strip()[:1000],
+        summary=_summary_of(candidate.sentence)[:1000],
         date=candidate.date,
         date_end=candidate.date_end,
         subject=candidate.subject,
@@ -155,6 +162,10 @@ def candidate_accept(*, candidate: EventCandidate, accepted_by, edits: EventEdit
         reviewed_by=accepted_by,
         timeline_event=event,
     )
+    if event.kind == SERVICE_ENGAGEMENT:
+        from engagements.services import engagement_create_from_event  # here: engagements imports this module
+
+        engagement_create_from_event(event=event, created_by=accepted_by)
     return event
 
 
@@ -375,7 +386,7 @@ def draft_facts(*, events: list[TimelineEvent]) -> list[DraftFact]:
             date_end=event.date_end,
             age=event.age,
             citation_label=_citation_label(event),
-            href=reverse("narratives:timeline", kwargs={"case_id": event.case_id}) + f"#event-{event.pk}",
+            href=reverse("narratives:timeline_event", kwargs={"case_id": event.case_id, "event_id": event.pk}),
         )
         for event in events
     ]
@@ -389,8 +400,97 @@ def section_assemble_draft(*, section: NarrativeSection, assembled_by) -> Narrat
 
     case = section.narrative.case
     events = list(timeline_list(case=case, categories=section.categories).filter(consent=Consent.APPROVED))
-    body = assemble_paragraphs(draft_facts(events=events), dob=case.client_dob)
+    body = assemble_paragraphs(
+        section_draft_facts(case=case, events=events),
+        dob=case.client_dob,
+        notes=section_draft_notes(case=case, categories=section.categories, events=events),
+    )
     return section_save(
         section=section, body=body, expected_version=section.version, saved_by=assembled_by,
         note=f"assembled draft from {len(events)} events",
     )
+
+
+# ---- service engagements (the engagements app keeps its events in step through these) --------------------
+
+
+def event_upsert_for_engagement(
+    *,
+    case: Case,
+    event: TimelineEvent | None,
+    category: str,
+    status: str,
+    provider: str,
+    date: str,
+    date_end: str,
+    summary: str,
+    saved_by,
+) -> TimelineEvent:
+    """Create (event=None) or update the timeline event that shows a service engagement.
+
+    Only what the engagement owns is written; the client's consent, key fact, note and sources stay as they were."""
+    if kind_of(category) != SERVICE_ENGAGEMENT:
+        raise ValidationError(f"{category} is not a service type.")
+    if event is None:
+        event = TimelineEvent(case=case, kind=SERVICE_ENGAGEMENT, created_by=saved_by)
+    elif event.case_id != case.pk:
+        raise ValueError("an engagement's event belongs to the engagement's case")
+    values = {
+        "kind": SERVICE_ENGAGEMENT,
+        "category": category,
+        "status": status,
+        "provider": provider.strip()[:200],
+        "summary": summary.strip(),
+        "date": date,
+        "date_end": date_end,
+        "date_sort": _date_sort(date) or _date_sort(date_end),
+    }
+    if event.pk is not None and all(getattr(event, name) == value for name, value in values.items()):
+        return event  # nothing changed: no new updated_at
+    for name, value in values.items():
+        setattr(event, name, value)
+    event.full_clean()
+    event.save()
+    return event
+
+
+def event_add_source(
+    *, event: TimelineEvent, document, page_number: int, start: int, end: int, quote: str
+) -> EventSource:
+    """Cite a record page for the event (once: the same span again returns the existing source)."""
+    if document.case_id != event.case_id:
+        raise ValidationError("An event can only cite records of its own case.")
+    if page_number < 1 or not 0 <= start < end:
+        raise ValidationError("A source needs a page (from 1) and a span that is not empty.")
+    source, _ = EventSource.objects.get_or_create(
+        event=event, document=document, page_number=page_number, start=start, end=end,
+        defaults={"quote": quote.strip() or document.original_name},
+    )
+    return source
+
+
+def section_draft_facts(*, case: Case, events: list[TimelineEvent]) -> list[DraftFact]:
+    """draft_facts, with each engagement's event written as an engagement sentence (attendance, status, since)."""
+    from engagements.selectors import engagement_facts_for_events  # here: engagements imports this module
+
+    written = engagement_facts_for_events(case=case, events=events)
+    today = timezone.localdate()
+    facts = []
+    for fact in draft_facts(events=events):
+        engagement = written.get(fact.event_id)
+        if isinstance(engagement, str):  # a record's words, told like any other fact
+            facts.append(replace(fact, summary=engagement))
+        elif engagement is not None:
+            facts.append(replace(fact, sentence=engagement_sentence(engagement, today=today)))
+        else:
+            facts.append(fact)
+    return facts
+
+
+def section_draft_notes(*, case: Case, categories: list[str], events: list[TimelineEvent]) -> list[str]:
+    """Closing sentences the team chose to allow (collateral concerns), for the section about services now."""
+    if "civil_legal_services" not in categories:
+        return []
+    from engagements.selectors import collateral_notes  # here: engagements imports this module
+
+    return collateral_notes(case=case, events=events)

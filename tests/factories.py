@@ -121,3 +121,48 @@ class EventSourceFactory(factory.django.DjangoModelFactory):
     start = 0
     end = 10
     quote = "In March 2"
+
+
+class ClientGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagements.ClientGoal"
+
+    case = factory.SubFactory(CaseFactory)
+    text = "Finish my GED."
+    priority = factory.Sequence(lambda n: n + 1)
+    created_by = factory.SelfAttribute("case.created_by")
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    """An engagement with its timeline event; services keep the two in step, this factory only makes both."""
+
+    class Meta:
+        model = "engagements.Engagement"
+
+    case = factory.SubFactory(CaseFactory)
+    event = factory.SubFactory(
+        TimelineEventFactory,
+        case=factory.SelfAttribute("..case"),
+        kind="service_engagement",
+        category="education_services",
+        status="active",
+        summary="GED preparation at Sample Adult Learning Center: active since May 15, 2023.",
+        date="2023-05-15",
+        date_sort=datetime.date(2023, 5, 15),
+    )
+    service_type = "education_services"
+    program = "GED preparation"
+    provider_name = "Sample Adult Learning Center"
+    status = "active"
+    start_date = "2023-05-15"
+    created_by = factory.SelfAttribute("case.created_by")
+
+
+class EngagementLogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagements.EngagementLogEntry"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    date = factory.Sequence(lambda n: datetime.date(2023, 6, 1) + datetime.timedelta(days=n))
+    kind = "attended"
+    recorded_by = factory.SelfAttribute("engagement.created_by")

@@ -13,6 +13,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from engagements.demo import demo_advocate_work
 from evidence.models import Document
 from evidence.services import DuplicateRecord, RecordRejected, document_read_text, document_upload
 from narratives.models import Case, CaseMembership
@@ -93,6 +94,8 @@ class Command(BaseCommand):
                     f"  reviewed as a specialist would: {reviewed.accepted} accepted, {reviewed.merged} merged, "
                     f"{reviewed.rejected} rejected; consent recorded, one fact withheld"
                 )
+            if demo_advocate_work(case=case, advocate=users["advocate"]):
+                self.stdout.write("  the Advocate's work recorded: goals, followed engagements, contacts, referrals")
             if not case.narratives.exists():
                 narrative = narrative_create(
                     case=case, title="Sentencing memorandum — mitigation", created_by=users["specialist"]
