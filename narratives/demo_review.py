@@ -14,6 +14,8 @@ from narratives.models import Case, Consent, TimelineEvent
 from narratives.services import candidate_accept, candidate_merge, candidate_reject, event_set_consent
 
 SPACES = re.compile(r"\s+")
+# One record's proposals stay waiting, so the review queue of the demo has something to show.
+LEFT_FOR_REVIEW = ("A07_",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ def review_like_the_gold(*, case: Case, gold_dir: Path, reviewer) -> ReviewCount
         EventCandidate.objects.pending().filter(document__case=case).select_related("document").order_by("document_id", "start")
     )
     for candidate in candidates:
+        if candidate.document.original_name.startswith(LEFT_FOR_REVIEW):
+            continue
         stem = Path(candidate.document.original_name).stem
         gold_file, text_file = gold_dir / f"{stem}.gold.json", gold_dir / f"{stem}.txt"
         if not gold_file.exists() or not text_file.exists():

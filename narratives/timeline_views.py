@@ -86,6 +86,18 @@ def timeline_view(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def timeline_event_view(request: HttpRequest, case_id: int, event_id: int) -> HttpResponse:
+    """An event's place on the paginated timeline: citations in narratives link here."""
+    case = _case_for(request, case_id)
+    event = get_object_or_404(case.timeline_events, pk=event_id)
+    order = list(timeline_list(case=case).values_list("pk", flat=True))
+    page = order.index(event.pk) // TIMELINE_PAGE_SIZE + 1
+    url = reverse("narratives:timeline", kwargs={"case_id": case.pk})
+    return redirect(f"{url}?page={page}#event-{event.pk}")
+
+
+@login_required
+@require_GET
 def timeline_export_view(request: HttpRequest, case_id: int, format: str) -> HttpResponse:
     case = _case_for(request, case_id)
     if format not in {"csv", "xlsx"}:

@@ -120,3 +120,17 @@ def test_progress_is_visible_while_pages_are_read(client, monkeypatch):
 
     assert [s["pages_done"] for s in seen] == list(range(len(seen)))
     assert all(s["status"] == "processing" and s["page_count"] == len(seen) for s in seen)
+
+
+@pytest.mark.django_db
+def test_a_record_that_keeps_killing_the_reader_is_set_aside_not_retried_forever(settings):
+    """A crash never reaches the except clauses; the attempt count, taken before reading, stops the loop."""
+    document = _document_from_sample("A08_shelter_case_notes.txt", Document.FileKind.TEXT)
+    Document.objects.filter(pk=document.pk).update(read_attempts=settings.RECORD_MAX_READ_ATTEMPTS,
+                                                   status=Document.Status.PROCESSING)
+
+    assert document_read_text(document_id=document.pk) == 0
+
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED and "stopped the reader" in document.failure_reason
+    assert not document.pages.exists()

@@ -10,7 +10,9 @@ from exports.models import Export
 from narratives.services import narrative_create, section_save
 from tests.factories import (
     CaseFactory,
+    ClientGoalFactory,
     DocumentFactory,
+    EngagementLogEntryFactory,
     EventCandidateFactory,
     MembershipFactory,
     PageFactory,
@@ -41,6 +43,7 @@ def _url(name: str, params: tuple[str, ...], document: Document) -> str:
     event = document.case.timeline_events.first()
     narrative = document.case.narratives.first()
     section = narrative.sections.first()
+    engagement = document.case.engagements.first()
     values = {
         "case_id": document.case_id,
         "document_id": document.pk,
@@ -55,6 +58,9 @@ def _url(name: str, params: tuple[str, ...], document: Document) -> str:
         "version": 1,
         "export_id": narrative.exports.first().pk,
         "kind": "pdf",
+        "engagement_id": engagement.pk,
+        "entry_id": engagement.log_entries.first().pk,
+        "goal_id": document.case.goal_items.first().pk,
     }
     missing = set(params) - set(values)
     assert not missing, f"add a value for {missing} to this test so {name} is checked"
@@ -69,6 +75,8 @@ def guarded():
     TimelineEventFactory(case=document.case)
     narrative = narrative_create(case=document.case, title="Mitigation", created_by=document.uploaded_by)
     section_save(section=narrative.sections.first(), body="<p>x</p>", expected_version=0, saved_by=document.uploaded_by)
+    EngagementLogEntryFactory(engagement__case=document.case)
+    ClientGoalFactory(case=document.case)
     Export.objects.create(case=document.case, narrative=narrative, requested_by=document.uploaded_by)
     member = MembershipFactory(case=document.case).user
     outsider = UserFactory()

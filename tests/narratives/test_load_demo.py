@@ -49,7 +49,8 @@ def test_load_demo_now_reads_reviews_and_drafts_and_twice_changes_nothing(settin
     assert Page.objects.filter(ocr_used=True).count() == 2
     assert counts[0] > 60 and counts[1] > counts[0]  # some facts merged from several records
     assert TimelineEvent.objects.filter(consent=Consent.WITHHELD).count() == 1
-    assert not EventCandidate.objects.pending().exists()
+    pending = EventCandidate.objects.pending()
+    assert pending.exists() and {c.document.original_name for c in pending} == {"A07_employment_letter.docx"}
     assert Narrative.objects.count() == 1
     early = NarrativeSection.objects.get(title="Early childhood and family")
     assert cited_event_ids(early.body) and early.version == 1

@@ -188,3 +188,14 @@ def test_the_timeline_query_count_does_not_grow_with_events(client, timeline):
         client.get(url)
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_citation_link_finds_its_event_on_the_paginated_timeline(client, timeline):
+    case, events, documents, _user = timeline
+    for n in range(60):
+        TimelineEventFactory(case=case, summary=f"Early {n}", date="1970", date_sort="1970-01-01")
+
+    response = client.get(reverse("narratives:timeline_event", kwargs={"case_id": case.pk, "event_id": events["undated"].pk}))
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?page=2#event-{events['undated'].pk}")

@@ -1,0 +1,127 @@
+"""What a GET of each URL answers, per visitor. Kept as a table, reviewed like code.
+
+Kinds of URL:
+- "page": a case page; the team sees it (200), outsiders and staff not on the team get 404, anonymous
+  visitors are sent to log in (302).
+- "post": a case action that takes POST only; a GET is refused with 405 for everyone logged in, before any
+  lookup (so it reveals nothing), and anonymous visitors are sent to log in.
+- "supervisor": a page for the case's supervisor only; the rest of the team gets 403 (they know the case
+  exists), outsiders 404.
+- "global": a page of the user's own (case list, dashboard); everyone logged in sees it.
+- "open": the login page, for everyone.
+- "admin": Django admin's door: staff see it, others are sent to the admin login.
+"""
+
+from __future__ import annotations
+
+VISITORS = ["attorney", "mitigation_specialist", "advocate", "supervisor", "outsider", "staff_outsider", "anonymous"]
+TEAM = {"attorney", "mitigation_specialist", "advocate", "supervisor"}
+
+KINDS = {
+    "page": lambda v: 200 if v in TEAM else 302 if v == "anonymous" else 404,
+    "post": lambda v: 302 if v == "anonymous" else 405,
+    "supervisor": lambda v: 200 if v == "supervisor" else 403 if v in TEAM else 302 if v == "anonymous" else 404,
+    "post_any": lambda v: 405,  # logging out takes POST from anyone, signed in or not
+    "global": lambda v: 302 if v == "anonymous" else 200,
+    "open": lambda v: 200,
+    "admin": lambda v: 200 if v == "staff_outsider" else 302,
+    "redirect": lambda v: 302,
+}
+
+EXPECTED = {
+    "admin:index": "admin",
+    "login": "open",
+    "logout": "post_any",
+    "password_change": "global",
+    "password_change_done": "global",
+    "narratives:case_list": "global",
+    "narratives:case_create": "global",
+    "narratives:case_detail": "page",
+    "narratives:timeline": "page",
+    "narratives:timeline_export": "page",
+    "narratives:timeline_event": "redirect_in_case",
+    "narratives:event_update": "post",
+    "narratives:event_conflict": "post",
+    "narratives:coverage": "page",
+    "narratives:domain_status": "post",
+    "narratives:narrative_list": "page",
+    "narratives:narrative_editor": "page",
+    "narratives:narrative_assemble": "post",
+    "narratives:section_add": "post",
+    "narratives:section_save": "post",
+    "narratives:section_history": "page",
+    "narratives:section_restore": "post",
+    "narratives:section_change": "post",
+    "evidence:document_upload": "post",
+    "evidence:document_detail": "page",
+    "evidence:document_status": "page",
+    "evidence:document_page": "page",
+    "evidence:document_original": "page",
+    "evidence:document_retry": "post",
+    "extraction:review_queue": "page",
+    "extraction:candidate_accept": "post",
+    "extraction:candidate_reject": "post",
+    "extraction:candidate_merge": "post",
+    "extraction:candidate_edit": "page",
+    "extraction:event_add_from_page": "redirect_in_case",
+    "extraction:document_reextract": "post",
+    "audit:case_audit": "supervisor",
+    "audit:case_audit_csv": "supervisor",
+    "exports:export_prepare": "page",
+    "exports:export_list": "page",
+    "exports:export_status": "page",
+    "exports:export_download": "page",
+}
+# Adding an event from a page without a selection sends the team back to the page (302); outsiders get 404.
+KINDS["redirect_in_case"] = lambda v: 302 if v in TEAM or v == "anonymous" else 404
+
+PARAMETERS = {
+    "case_id": lambda o: o["case"].pk,
+    "document_id": lambda o: o["document"].pk,
+    "number": lambda o: 1,  # a page number, or a version number for restore
+    "candidate_id": lambda o: o["candidate"].pk,
+    "event_id": lambda o: o["event"].pk,
+    "category": lambda o: "education",
+    "format": lambda o: "csv",
+    "narrative_id": lambda o: o["narrative"].pk,
+    "section_id": lambda o: o["section"].pk,
+    "action": lambda o: "rename",
+    "export_id": lambda o: o["export"].pk,
+    "kind": lambda o: "pdf",
+}
+
+
+def make_more_objects(objects: dict) -> dict:
+    """Objects of apps added later (their URLs need real ids too)."""
+    from tests.factories import ClientGoalFactory, EngagementLogEntryFactory
+
+    entry = EngagementLogEntryFactory(engagement__case=objects["case"])
+    return {"engagement": entry.engagement, "entry": entry, "goal": ClientGoalFactory(case=objects["case"])}
+
+
+def expected_status(name: str, visitor: str) -> int:
+    return KINDS[EXPECTED[name]](visitor)
+
+# Advocates' work (engagements): the dashboard is the user's own; every case page is the team's.
+EXPECTED.update({
+    "engagements:dashboard": "global",
+    "engagements:engagement_list": "page",
+    "engagements:engagement_create": "page",
+    "engagements:attendance_import": "page",
+    "engagements:engagement_detail": "page",
+    "engagements:engagement_update": "page",
+    "engagements:engagement_status": "post",
+    "engagements:log_add": "post",
+    "engagements:log_remove": "post",
+    "engagements:evidence_attach": "post",
+    "engagements:engagement_follow": "post",
+    "engagements:goals": "page",
+    "engagements:goal_change": "post",
+    "engagements:collateral": "page",
+    "engagements:client_summary": "page",
+})
+PARAMETERS.update({
+    "engagement_id": lambda o: o["engagement"].pk,
+    "entry_id": lambda o: o["entry"].pk,
+    "goal_id": lambda o: o["goal"].pk,
+})
