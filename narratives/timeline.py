@@ -85,6 +85,38 @@ def year_strip(counts: list[tuple[int, str, int]], *, birth_year: int | None,
     )
 
 
+def strip_svg(strip: YearStrip, *, labels: dict[str, str]) -> str:
+    """The year strip as SVG markup, built here: a template loop over every bar was most of the page's cost."""
+    from html import escape
+
+    parts = [f'<svg class="strip" width="{strip.width:.0f}" height="{strip.height:.0f}" role="img" '
+             f'aria-label="Accepted events by year">']
+    width, inner = strip.column_width, strip.column_width - 6
+    for column in strip.columns:
+        parts.append(f'<g transform="translate({column.x:.1f},0)">')
+        if not column.total:
+            parts.append(f'<rect class="empty-year" x="1" y="0" width="{width - 2:.1f}" height="{strip.baseline:.1f}">'
+                         f"<title>{column.year}: no accepted event</title></rect>")
+        for bar in column.bars:
+            label = escape(labels.get(bar.category, bar.category))
+            plural = "" if bar.count == 1 else "s"
+            parts.append(
+                f'<a href="?category={bar.category}&amp;year_from={column.year}&amp;year_to={column.year}">'
+                f'<rect class="bar cat-{bar.category}" x="3" y="{bar.y:.1f}" width="{inner:.1f}" height="{bar.height:.1f}">'
+                f"<title>{column.year} · {label}: {bar.count} event{plural}</title></rect></a>"
+            )
+        parts.append(f'<line class="axis" x1="0" x2="{width:.1f}" y1="{strip.baseline:.1f}" y2="{strip.baseline:.1f}"></line>')
+        if column.decade_start or column is strip.columns[0] or column is strip.columns[-1]:
+            parts.append(f'<text class="year" x="0" y="{strip.height - 10:.0f}">{column.year}</text>')
+        if column.decade_start:
+            parts.append(f'<line class="decade" x1="0" x2="0" y1="0" y2="{strip.baseline:.1f}"></line>')
+        if column.year == strip.birth_year:
+            parts.append('<text class="birth" x="0" y="10">born</text>')
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 SPREADSHEET_HEADER = ["Date", "Until", "Precision", "Age", "Category", "Kind", "Summary", "Subject", "Sources",
                       "Key fact", "Client consent", "Staff note"]
 

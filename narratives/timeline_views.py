@@ -11,12 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
 from evidence.selectors import document_list
-from extraction.pipeline.taxonomy import LIFE_EVENT_CATEGORIES
+from extraction.pipeline.taxonomy import CATEGORY_CHOICES, LIFE_EVENT_CATEGORIES
 from narratives.forms import TimelineFilterForm
 from narratives.models import Case, Consent, TimelineEvent
 from narratives.selectors import case_list_for_user, domain_coverage, timeline_list, timeline_subjects
@@ -26,7 +27,7 @@ from narratives.services import (
     event_set_consent,
     event_update_flags,
 )
-from narratives.timeline import timeline_csv, timeline_xlsx, when, year_strip
+from narratives.timeline import strip_svg, timeline_csv, timeline_xlsx, when, year_strip
 
 
 TIMELINE_PAGE_SIZE = 50
@@ -56,29 +57,51 @@ def _with_when(events) -> list[TimelineEvent]:
     return events
 
 
+_SLOT = 987654321  # reversed once per request, filled per event: reverse() per row was a third of the render
+
+
+def _with_links(events: list[TimelineEvent], case: Case) -> list[TimelineEvent]:
+    update = reverse("narratives:event_update", kwargs={"case_id": case.pk, "event_id": _SLOT})
+    conflict = reverse("narratives:event_conflict", kwargs={"case_id": case.pk, "event_id": _SLOT})
+    page = reverse("evidence:document_page", kwargs={"case_id": case.pk, "document_id": _SLOT, "number": _SLOT + 1})
+    slot, next_slot = str(_SLOT), str(_SLOT + 1)
+    for event in events:
+        event.update_url = update.replace(slot, str(event.pk))
+        event.conflict_url = conflict.replace(slot, str(event.pk))
+        for source in event.sources.all():
+            source.url = (
+                page.replace(next_slot, str(source.page_number)).replace(slot, str(source.document_id))
+                + f"?start={source.start}&end={source.end}#cited"
+            )
+    return events
+
+
 @login_required
 @require_GET
 def timeline_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for(request, case_id)
     form, events = _filtered(request, case)
     page_obj = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    page_obj.object_list = _with_when(page_obj.object_list)
+    page_obj.object_list = _with_links(_with_when(page_obj.object_list), case)
     counts = (
         events.filter(date_sort__isnull=False).order_by().values_list("date_sort__year", "category")
         .annotate(n=Count("pk", distinct=True))
     )
+    strip = year_strip(list(counts), birth_year=case.client_dob.year if case.client_dob else None)
     return render(
         request,
         "narratives/timeline.html",
         {
+            "strip_svg": mark_safe(strip_svg(strip, labels=dict(CATEGORY_CHOICES))) if strip else "",
             "case": case,
             "form": form,
             "events": page_obj.object_list,
             "total": page_obj.paginator.count,
-            "strip": year_strip(list(counts), birth_year=case.client_dob.year if case.client_dob else None),
+            "strip": strip,
             "consent_choices": Consent.choices,
             "query": request.GET.urlencode(),
             "page_obj": page_obj,
+            "here": request.get_full_path(),
             "query_without_page": _without_page(request),
         },
     )
