@@ -19,7 +19,8 @@ from extraction.pipeline.types import ExtractedText
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "demo" / "client-a" / "gold"
-SCORER = Path("/work/shared/eval/score.py")
+# shared/ sits beside the project (CI lays a copy there); the scorer is its own, not ours
+SCORER = Path(__file__).resolve().parents[3] / "shared" / "eval" / "score.py"
 
 
 def found(text: str, **kwargs):

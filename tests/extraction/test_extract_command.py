@@ -18,7 +18,8 @@ from tests import badfiles
 ROOT = Path(__file__).resolve().parents[2]
 RECORDS = ROOT / "demo" / "client-a" / "records"
 GOLD = RECORDS.parent / "gold"
-SCORER = Path("/work/shared/eval/score.py")
+# shared/ sits beside the project (CI lays a copy there); the scorer is its own, not ours
+SCORER = Path(__file__).resolve().parents[3] / "shared" / "eval" / "score.py"
 
 
 def run(*args: str) -> dict:

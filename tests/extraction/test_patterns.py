@@ -21,7 +21,7 @@ from extraction.pipeline.lexicon import (
 )
 from extraction.pipeline.nlp import lexicon_of, load_nlp
 
-TAXONOMY_MD = Path("/work/shared/taxonomy.md")
+TAXONOMY_MD = Path(__file__).resolve().parents[3] / "shared" / "taxonomy.md"  # shared/ sits beside the project
 SPECIAL_FILES = {"context", "persons", "statuses", "ignore"}
 OTHER_OWNERS = {"dates"}  # patterns/dates.json belongs to dates.py
 
