@@ -8,17 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from narratives.access import case_for_request
 from narratives.models import Case, CaseMembership
-from narratives.selectors import case_list_for_user, case_role_of
+from narratives.selectors import case_role_of
 
 
 def _case_for_supervisor(request: HttpRequest, case_id: int) -> Case:
-    case = get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+    case = case_for_request(request, case_id)
     if case_role_of(case=case, user=request.user) != CaseMembership.Role.SUPERVISOR:
         raise PermissionDenied("The audit log of a case is for its supervisor.")
     return case

@@ -55,16 +55,16 @@ from engagements.services import (
 )
 from evidence.selectors import document_list
 from evidence.services import RecordRejected
+from narratives.access import case_for_request
 from narratives.models import Case, Consent
-from narratives.selectors import case_list_for_user, case_role_of
-
+from narratives.selectors import case_role_of
 
 NEXT_STATUS = {"referred": "enrolled", "enrolled": "active", "active": "completed", "completed": "active",
                "discontinued": "active", "": "active"}
 
 
 def _case_for(request: HttpRequest, case_id: int) -> Case:
-    return get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+    return case_for_request(request, case_id)
 
 
 def _engagement_for(request: HttpRequest, case_id: int, engagement_id: int) -> Engagement:

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from evidence.models import Document, Page
 from evidence.tasks import document_read_text as document_read_text_task
-from extraction.services import queue_extraction
 from extraction.pipeline.text import UnreadableRecord, check_record, iter_pages, page_count
+from extraction.services import queue_extraction
 from narratives.models import Case
 
 logger = logging.getLogger(__name__)

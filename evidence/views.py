@@ -12,7 +12,7 @@ from evidence.forms import DocumentUploadForm
 from evidence.models import Document
 from evidence.selectors import document_pages
 from evidence.services import document_retry, documents_upload
-from narratives.selectors import case_list_for_user
+from narratives.access import case_for_request
 
 CONTENT_TYPES = {
     Document.FileKind.PDF: "application/pdf",
@@ -23,7 +23,7 @@ CONTENT_TYPES = {
 
 
 def _case_for(request: HttpRequest, case_id: int):
-    return get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+    return case_for_request(request, case_id)
 
 
 def _document_for(request: HttpRequest, case_id: int, document_id: int) -> Document:

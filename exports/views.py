@@ -20,8 +20,8 @@ from exports.services import (
     privacy_findings,
     refusal_of,
 )
+from narratives.access import case_for_request
 from narratives.models import Narrative
-from narratives.selectors import case_list_for_user
 
 FILES = {
     "docx": ("docx_file", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "narrative.docx"),
@@ -31,7 +31,7 @@ FILES = {
 
 
 def _narrative_for(request: HttpRequest, case_id: int, narrative_id: int) -> Narrative:
-    case = get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+    case = case_for_request(request, case_id)
     return get_object_or_404(case.narratives.select_related("case"), pk=narrative_id)
 
 

@@ -18,8 +18,8 @@ from evidence.models import Page
 from extraction.forms import EventEditForm
 from extraction.models import EventCandidate
 from extraction.selectors import candidate_counts, candidate_get, candidate_queue
+from narratives.access import case_for_request
 from narratives.models import Case, TimelineEvent
-from narratives.selectors import case_list_for_user
 from narratives.services import (
     ReviewConflict,
     candidate_accept,
@@ -34,7 +34,7 @@ CONTEXT_CHARS = 220
 
 
 def _case_for(request: HttpRequest, case_id: int) -> Case:
-    return get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+    return case_for_request(request, case_id)
 
 
 def _candidate_for(request: HttpRequest, case: Case, candidate_id: int) -> EventCandidate:

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import AuditEntry
 from audit.services import audit_record
 from extraction.pipeline.taxonomy import CATEGORY_CHOICES
+from narratives.access import case_for_request
 from narratives.forms import NarrativeForm
 from narratives.html import cited_event_ids, uncited_paragraphs
 from narratives.models import Case, Narrative, NarrativeSection, TimelineEvent
-from narratives.selectors import case_list_for_user, timeline_list
+from narratives.selectors import timeline_list
 from narratives.services import (
     EditConflict,
     narrative_create,
@@ -38,7 +39,7 @@ MAX_SECTION_BYTES = 500_000
 
 
 def _case_for(request: HttpRequest, case_id: int) -> Case:
-    return get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+    return case_for_request(request, case_id)
 
 
 def _narrative_for(request: HttpRequest, case_id: int, narrative_id: int) -> Narrative:

@@ -176,7 +176,7 @@ def narrative_export_data(
     )
     from exports.html_blocks import parse_html_blocks
     from exports.packet import bates_label
-    from narratives.html import cited_event_ids, citations_as_placeholders
+    from narratives.html import citations_as_placeholders, cited_event_ids
 
     case = narrative.case
     sections = list(narrative.sections.order_by("position", "pk"))
@@ -251,7 +251,6 @@ def narrative_export_data(
         for section in sections
         if section.body.strip()
     )
-    surname = case.client_name.split()[-1].upper() if case.client_name.split() else "CLIENT"
     signature = SignatureBlock(
         name=settings.signer_name or "",
         bar_number=settings.bar_number,

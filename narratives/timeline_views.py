@@ -18,9 +18,10 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from evidence.selectors import document_list
 from extraction.pipeline.taxonomy import CATEGORY_CHOICES, LIFE_EVENT_CATEGORIES
+from narratives.access import case_for_request
 from narratives.forms import TimelineFilterForm
 from narratives.models import Case, Consent, TimelineEvent
-from narratives.selectors import case_list_for_user, domain_coverage, timeline_list, timeline_subjects
+from narratives.selectors import domain_coverage, timeline_list, timeline_subjects
 from narratives.services import (
     domain_set_not_applicable,
     event_mark_conflict,
@@ -28,7 +29,6 @@ from narratives.services import (
     event_update_flags,
 )
 from narratives.timeline import strip_svg, timeline_csv, timeline_xlsx, when, year_strip
-
 
 TIMELINE_PAGE_SIZE = 50
 
@@ -40,7 +40,7 @@ def _without_page(request: HttpRequest) -> str:
 
 
 def _case_for(request: HttpRequest, case_id: int) -> Case:
-    return get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+    return case_for_request(request, case_id)
 
 
 def _filtered(request: HttpRequest, case: Case) -> tuple[TimelineFilterForm, QuerySet[TimelineEvent]]:

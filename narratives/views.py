@@ -3,16 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AuditEntry
 from audit.services import audit_record
 from evidence.forms import DocumentUploadForm
 from evidence.selectors import document_list
+from extraction.selectors import candidate_counts
+from narratives.access import case_for_request
 from narratives.forms import CaseForm
 from narratives.models import Case
-from extraction.selectors import candidate_counts
 from narratives.selectors import case_list_for_user, case_role_of, case_team
 from narratives.services import case_create
 
@@ -52,6 +53,6 @@ def case_detail_context(*, request: HttpRequest, case: Case, upload_form: Docume
 @login_required
 @require_GET
 def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_object_or_404(case_list_for_user(user=request.user), pk=case_id)
+    case = case_for_request(request, case_id)
     return render(request, "narratives/case_detail.html", case_detail_context(request=request, case=case))
 

@@ -16,9 +16,9 @@ from django.db import transaction
 from engagements.demo import demo_advocate_work
 from evidence.models import Document
 from evidence.services import DuplicateRecord, RecordRejected, document_read_text, document_upload
-from narratives.models import Case, CaseMembership
 from extraction.services import document_extract
 from narratives.demo_review import review_like_the_gold
+from narratives.models import Case, CaseMembership
 from narratives.services import case_member_set, narrative_create, section_assemble_draft
 
 DEMO_PASSWORD = "demo-mitigation-2026"
