@@ -97,7 +97,8 @@ def test_advocate_records_an_engagement_and_it_reaches_the_narrative(demo_case, 
     page.locator(".plain-list a").first.click()
     page.on("dialog", lambda dialog: dialog.accept())
     section = page.locator("section.section", has=page.locator("input[value='What the client is doing now']"))
-    section.locator("button", has_text="Assemble draft").click()
+    with page.expect_navigation():  # the form posts and the page reloads with the draft
+        section.locator("button", has_text="Assemble draft").click()
     section = page.locator("section.section", has=page.locator("input[value='What the client is doing now']"))
     editor = section.locator(".ck-editor__editable")
     editor.wait_for()

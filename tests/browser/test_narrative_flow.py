@@ -58,7 +58,8 @@ def test_specialist_filters_checks_a_source_records_consent_and_drafts(demo_case
     page.click("form button[type=submit]:has-text('Start')")
     section = page.locator("section.section", has=page.locator("input[value='Early childhood and family']"))
     page.on("dialog", lambda dialog: dialog.accept())
-    section.locator("button", has_text="Assemble draft").click()
+    with page.expect_navigation():  # the form posts and the page reloads with the draft
+        section.locator("button", has_text="Assemble draft").click()
     section = page.locator("section.section", has=page.locator("input[value='Early childhood and family']"))
     editor = section.locator(".ck-editor__editable")
     editor.wait_for()
