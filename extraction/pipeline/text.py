@@ -274,16 +274,28 @@ MAX_FORM_DRAWS = 10_000  # a real page draws a logo or a header form a few times
 _DRAW = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 
 
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b[^>]*>>\s*stream\r?\n")
+FORM_SCAN_MAX_BYTES = 64 * 1024 * 1024  # above this, skip the shortcut and always measure
+
+
 def _may_hold_forms(path: Path) -> bool:
-    """False only when the file's bytes show no form XObject and no compressed object stream that could hide
-    one: most PDFs, which then skip the slower parse below."""
-    tail = b""
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            window = tail + chunk
-            if b"/Form" in window or b"/ObjStm" in window:
-                return True
-            tail = chunk[-16:]
+    """False only when neither the file's bytes nor its compressed object streams mention a form XObject:
+    most PDFs, which then skip the slower parse below. Anything unclear counts as "may"."""
+    if path.stat().st_size > FORM_SCAN_MAX_BYTES:
+        return True
+    data = path.read_bytes()
+    if b"/Form" in data:
+        return True
+    for match in _OBJECT_STREAM.finditer(data):
+        end = data.find(b"endstream", match.end())
+        if end < 0:
+            return True
+        try:
+            inflated = zlib.decompressobj().decompress(data[match.end():end], FORM_SCAN_MAX_BYTES)
+        except zlib.error:
+            return True  # not Flate, or damaged: let the full check decide
+        if b"/Form" in inflated:
+            return True
     return False
 
 
