@@ -1282,6 +1282,8 @@ def find_document_dob(text: str, *, client_name: str | None = None) -> dt.date |
 
 
 _ANCHOR_LABEL = re.compile(
+    # The lookahead only lets the scan skip positions no label can start at (every label's first letter).
+    r"(?=[acdehilmnoprsv])"
     r"(?:\b(?:(?:progress|case|clinical|session|visit|contact)\s+)?(?:note|report|visit|session|service|encounter|"
     r"contact|evaluation|exam|examination|interview|assessment|entry|letter|order|hearing)\s+date\b"
     r"|\bdate\s+of\s+(?:the\s+)?(?:report|note|service|visit|evaluation|exam|examination|contact|interview|session|"

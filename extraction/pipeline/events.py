@@ -119,14 +119,15 @@ _ROLE_CLASS = {
 _ALIAS_ROLE = "|".join(sorted(_ROLE_CLASS, key=len, reverse=True)) + "|foster mother|foster father"
 _NAME = r"(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]\.))*"
 _ALIAS_PATTERNS = (
-    re.compile(
+    re.compile(  # the lookahead (the first letters the match can start with) only speeds up the scan
+        rf"(?=[{''.join(sorted({r[0] for r in _ROLE_CLASS} | set('mpoyahsf')))}])"
         rf"\b(?:maternal |paternal |older |younger |adult |half-|step)?({_ALIAS_ROLE})\b,?\s+({_NAME})"
     ),
     re.compile(rf"({_NAME})\s*\((?:[^)]*?\b)?({_ALIAS_ROLE})\b"),
     re.compile(rf"(?im)^\s*({_ALIAS_ROLE})\s*:\s*({_NAME})"),
 )
 _WRITER_ROLE = re.compile(
-    r"\bI am (?:[A-Z][a-z]+(?:'s|’s)|his|her|the (?:client|defendant)'s) (?:(?:little|big|older|younger|"
+    r"(?=I am )\bI am (?:[A-Z][a-z]+(?:'s|’s)|his|her|the (?:client|defendant)'s) (?:(?:little|big|older|younger|"
     r"half|step|biological|maternal|paternal|only)[ -])*(mother|father|mom|dad|sister|brother|grandmother|"
     r"grandfather|aunt|uncle|cousin|stepfather|stepmother|wife|girlfriend|son|daughter)\b"
 )
@@ -364,8 +365,15 @@ def _mentions(doc: Doc, facts: DocFacts, lex: Lexicon, offset: int = -1) -> list
             )
         )
         covered.update(range(sp.start, sp.end))
-    # bare first names of the client or of relatives named in the record
-    for tok in doc:
+    # bare first names of the client or of relatives named in the record (only looked for token by token
+    # when one of the names occurs in the unit's text at all)
+    low_text = doc.text.lower()
+    names_here = any(
+        name in low_text
+        for names in (facts.client_names, facts.aliases, facts.client_surnames)
+        for name in names
+    )
+    for tok in doc if names_here else ():
         if tok.i in covered or not tok.text[:1].isupper() or not tok.is_alpha:
             continue
         low = tok.lower_
@@ -645,7 +653,8 @@ class Candidate:
         return max((h.weight for h in self.hits), default=0.6)
 
 
-_SPACE_OR_WORD = re.compile(r"(\s+)|\S+")  # re's \s is str.isspace()
+_SPACE_RUN = re.compile(r"\s+")  # re's \s is str.isspace()
+_ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace other than a lone plain space
 
 
 def _norm_unit_text(text: str, unit: Unit) -> tuple[str, list[int]]:
@@ -661,14 +670,20 @@ def _norm_unit_text(text: str, unit: Unit) -> tuple[str, list[int]]:
         if k:
             chars.append(" | ")
             offs.extend((s, s, s))
-        for m in _SPACE_OR_WORD.finditer(text, s, e):
-            a, b = m.span()
-            if m.lastindex == 1:  # a whitespace run: one space, mapped to the run's first character
-                chars.append(" ")
-                offs.append(a)
-            else:
-                chars.append(m.group())
-                offs.extend(range(a, b))
+        piece = text[s:e]
+        if _ODD_SPACE.search(piece) is None:  # only single plain spaces: the text maps to itself
+            chars.append(piece)
+            offs.extend(range(s, s + len(piece)))
+            continue
+        # a whitespace run becomes one space, mapped to the run's first character
+        chars.append(_SPACE_RUN.sub(" ", piece))
+        pos = s
+        for m in _SPACE_RUN.finditer(text, s, e):
+            a = m.start()
+            offs.extend(range(pos, a))
+            offs.append(a)
+            pos = m.end()
+        offs.extend(range(pos, s + len(piece)))
     offs.append(parts[-1][1] if parts else unit.end)
     return "".join(chars), offs
 
@@ -850,7 +865,6 @@ def _prose_candidates(d: _Doc, k: int, unit: Unit, doc: Doc, offs: list[int]) ->
     trig_spans = _resolve_overlaps(list(doc.spans.get(TRIGGERS, ())), lex)
     if not trig_spans:
         return []
-    cls_spans = clauses(text, unit.start, unit.end)
     label_list = d.rules.get("label_list_key_re")
     if label_list is not None and label_list.match(text[unit.start : unit.end]):
         return []  # "Allegations: Inadequate Supervision; ...": intake labels, told in the narrative
@@ -860,6 +874,11 @@ def _prose_candidates(d: _Doc, k: int, unit: Unit, doc: Doc, offs: list[int]) ->
         neg = d.rules.get("negative_cell_re")
         if neg is not None and neg.search(value):
             trig_spans = [t for t in trig_spans if offs[t.start_char] >= unit.key_end]
+    if not any(
+        lex.triggers.get(sp.id_) is not None and not sp._.negated and not sp._.hypothetical for sp in trig_spans
+    ):
+        return []  # every trigger is negated or hypothetical: no hits (spares the clause and subject work)
+    cls_spans = clauses(text, unit.start, unit.end)
     mentions = _mentions(doc, d.facts, lex, unit.start)
     statuses = _status_hits(doc, lex)
     # char offset -> token index helpers
@@ -1074,7 +1093,7 @@ def _row_candidates(d: _Doc, k: int, unit: Unit, doc: Doc, offs: list[int]) -> l
             if m and neg is not None and neg.search(m.group(1)):
                 negative_cells.add(i)
     trig_spans = _resolve_overlaps(list(doc.spans.get(TRIGGERS, ())), lex)
-    mentions = _mentions(doc, d.facts, lex, unit.start)
+    mentions: list[Mention] | None = None  # found when a trigger first needs its subject
     statuses = _status_hits(doc, lex)
     row_text = text[unit.start : unit.end]
     prenatal = d.rules.get("prenatal_re")
@@ -1099,6 +1118,8 @@ def _row_candidates(d: _Doc, k: int, unit: Unit, doc: Doc, offs: list[int]) -> l
             continue
         if trig.excludes is not None and trig.excludes.search(scope_text):
             continue
+        if mentions is None:
+            mentions = _mentions(doc, d.facts, lex, unit.start)
         subj = _subject(mentions, sp, (0, len(doc)), 0)
         category, role, cls = _experience(d, trig, subj)
         if (

@@ -290,8 +290,12 @@ def _boilerplate_lines(text: str, pages: list[tuple[int, int]]) -> set[str]:
     return {k for k, n in seen.items() if n >= 2}
 
 
+_DIGITS = re.compile(r"\d+")
+_BLANKS = re.compile(r"\s+")
+
+
 def _norm_line(line: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.strip().lower()))
+    return _DIGITS.sub("#", _BLANKS.sub(" ", line.strip().lower()))
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -304,11 +304,11 @@ def _check_form_fan_out(path: Path) -> None:
 
     pdfium expands such a page completely when it loads it (doubling time and memory per level), which no
     limit inside the call can stop; so the drawing graph is measured first, without loading any page."""
+    if not _may_hold_forms(path):
+        return  # (pypdf is imported only for a PDF that needs the parse: most never do)
     import pypdf
     from pypdf.generic import IndirectObject
 
-    if not _may_hold_forms(path):
-        return
     try:
         reader = pypdf.PdfReader(str(path), strict=False)
         pages = list(reader.pages)
@@ -971,22 +971,44 @@ class _Line:
 
     def _measure(self) -> None:
         words = self.words
+        first = words[0]
+        if len(words) == 1:
+            self.size = max(round(first.size * 2) / 2, 1.0)
+            self.base = first.base
+            self.regular = True
+            self.cells = [(first.x0, first.text)]
+            return
         sizes = [round(w.size * 2) / 2 for w in words]
         common = sizes[0] if sizes.count(sizes[0]) == len(sizes) else Counter(sizes).most_common(1)[0][0]
-        self.size = max(common, 1.0)
-        self.base = words[0].base
+        size = self.size = max(common, 1.0)
+        base = self.base = first.base
         # Left to right on one baseline; rotated or vertical text is joined with plain spaces and left alone.
-        self.regular = all(
-            b.x0 >= a.x0 and abs(b.base - self.base) <= _SAME_LINE * self.size for a, b in pairwise(words)
-        )
+        tolerance = _SAME_LINE * size
+        regular = True
+        a = first
+        for b in words[1:]:
+            if not (b.x0 >= a.x0 and abs(b.base - base) <= tolerance):
+                regular = False
+                break
+            a = b
+        self.regular = regular
+        if not regular:
+            self.cells = [(first.x0, " ".join([w.text for w in words]))]
+            return
         # Cells: (left edge, text). A wide gap starts a new cell; "Label:   value" is one field, not two.
-        cells = [(words[0].x0, [words[0].text])]
-        for a, b in pairwise(words):
-            if self.regular and b.x0 - a.x1 > _TAB_GAP * self.size and not a.text.endswith(":"):
-                cells.append((b.x0, [b.text]))
+        gap = _TAB_GAP * size
+        cells = []
+        x0, texts = first.x0, [first.text]
+        a = first
+        for b in words[1:]:
+            if b.x0 - a.x1 > gap and not a.text.endswith(":"):
+                cells.append((x0, " ".join(texts)))
+                x0, texts = b.x0, [b.text]
             else:
-                cells[-1][1].append(b.text)
-        self.cells = [(x0, " ".join(texts)) for x0, texts in cells]
+                texts.append(b.text)
+            a = b
+        cells.append((x0, " ".join(texts)))
+        self.cells = cells
 
     @property
     def tabbed(self) -> bool:
@@ -1090,14 +1112,16 @@ def _pdf_lines(textpage: pdfium.PdfTextPage) -> list[_Line]:
 
     lines: list[_Line] = []
     words: list[_Word] = []
+    new_word = _Word
+    ligatures = _LIGATURES
     for match in _WORD_OR_BREAK.finditer(chars):
-        start, end = match.span()
         token = match.group()
-        if token in ("\n", "\r"):
+        if token == "\n" or token == "\r":
             if words:
                 lines.append(_Line(words))
                 words = []
             continue
+        start, end = match.span()
         if "\xad" in token:  # a soft hyphen has no glyph of its own here
             first = start + len(token) - len(token.lstrip("\xad"))
             last = start + len(token.rstrip("\xad")) - 1
@@ -1108,17 +1132,19 @@ def _pdf_lines(textpage: pdfium.PdfTextPage) -> list[_Line]:
             first, last = start, end - 1
         if end < count and chars[end] == "\x02":  # pdfium's mark for a hyphen that ended a line
             token += "-"
-        text = token if token.isascii() else token.translate(_LIGATURES).strip()  # ASCII: nothing to map
+        text = token if token.isascii() else token.translate(ligatures).strip()  # ASCII: nothing to map
         if not text:
             continue
         get_box(handle, first, *box)
         x0, x1 = out[0], out[1]
         get_origin(handle, first, *origin)
-        base, size = out[1], get_size(handle, first)
+        base = out[1]
+        size = get_size(handle, first)
         if last != first:
             get_box(handle, last, *box)
-            x1 = max(x1, out[1])
-        words.append(_Word(text, x0, x1, base, size))
+            if out[1] > x1:
+                x1 = out[1]
+        words.append(new_word(text, x0, x1, base, size))
     if words:
         lines.append(_Line(words))
     return _merge_same_baseline(lines)
