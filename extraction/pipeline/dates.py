@@ -579,6 +579,14 @@ _AT_AGE = re.compile(
     r"in\s+(?!the\s+(?:morning|afternoon|evening|night)\b)))",
     re.M,
 )
+# "At thirteen he began drinking", "by fourteen she was using heroin": a spelled-out age without the word
+# "age" only when a person goes on right after it (", he" / "he"), or, at the start of a sentence, after a
+# comma ("At twelve, Marcus ran away"); never "at one point", "at first", "by one of", "at eleven o'clock".
+_AT_AGE_WORD = re.compile(
+    rf"\b(?:[Aa]t|[Bb]y)\s+(?:(?:about|around|approximately|only|just|roughly)\s+)?(?P<n>{_NUMWORD})"
+    r"(?P<comma>[ \t]*,)?(?=[ \t]*(?:he|she|they|I|we|his|her|their)\b|(?<=,))",
+    re.I,
+)
 _NOT_AGE_BEFORE_AT = frozenset(_DATA["not_age_before_at"])
 _THEN_AGE = re.compile(rf"\bthen\s+(?:age\s+|aged\s+)?(?P<n>{_NUM})(?=\s*(?:,|\)|;)|\s+years?\s+old)")
 _BIRTHDAY = re.compile(r"birthday\b", re.I)
@@ -677,6 +685,29 @@ def _h_at_age(m: re.Match, ctx: _Ctx) -> _Cand | None:
         return None
     n, n2, conj, end = _age_numbers(m)
     return _age_cand(s, end, n, n2, conj, ctx)
+
+
+_CLAUSE_OPENERS_BEFORE_AGE = frozenset(("that", "and", "but", "so", "then", "because", "since", "yet", "or"))
+
+
+def _h_at_age_word(m: re.Match, ctx: _Ctx) -> _Cand | None:
+    s = m.start()
+    n = _number(m["n"])
+    if n < 2:
+        return None  # "at one, she ..." reads as a time of day or a count more often than an age
+    start = m.group()[0] in "AB" and _prev_char(ctx.text, s) in ("", ".", "\n", "!", "?", '"', "”", ";")
+    after = ctx.text[m.end() : m.end() + 12].lstrip(" \t")
+    pronoun = re.match(r"(?:he|she|they|I|we|his|her|their)\b", after) is not None
+    named = re.match(r"(?!(?:The|This|That|These|Those|A|An|At|In|On|By)\b)[A-Z][a-z]+\b", after) is not None
+    if not pronoun and not (start and m["comma"] and named):
+        return None  # mid-sentence "at twelve, the court ..." is a time, not an age
+    # it opens a clause: a sentence, or after a comma, semicolon or a conjunction ("and by fifteen he ...");
+    # "sentenced at eleven, he said" and "got home at eleven he said" are times
+    if not start and _prev_char(ctx.text, s) not in (",", ";", ":", "(", "—", "–") and (
+        _prev_word(ctx.text, s)[0] not in _CLAUSE_OPENERS_BEFORE_AGE
+    ):
+        return None
+    return _age_cand(s, m.end("n"), n, None, None, ctx)
 
 
 def _h_then_age(m: re.Match, ctx: _Ctx) -> _Cand | None:
@@ -856,6 +887,7 @@ _on(["a", "an", "several", "couple"], _R_REL_N)
 _on(["when", "while", "until", "after", "before", "since", "because", "once", "he", "she", "i", "they", "we",
      "you", "who"], (_WAS_AGE, _h_was_age))
 _on(["at"], (_AT_AGE, _h_at_age))
+_on(["at", "by"], (_AT_AGE_WORD, _h_at_age_word))
 _on(["at", "since", "from"], (_AT_BIRTH, _h_at_birth))
 _on(["then"], (_THEN_AGE, _h_then_age))
 _on(["birthday"], (_BIRTHDAY, _h_birthday))

@@ -241,6 +241,15 @@ def _doc_facts(text: str, dob: dt.date | None) -> DocFacts:
             she = len(re.findall(r"\b(?:she|her|hers|herself)\b", low))
             if she >= 2 * he + 2:
                 facts.gender = "f"
+            elif he == 0 and she > 0 and not (
+                facts.client_surnames
+                and re.search(
+                    r"\bm(?:s|rs|iss)\.?\s+(?:" + "|".join(re.escape(n) for n in facts.client_surnames) + r")\b", low
+                )
+            ):
+                # no masculine pronoun anywhere: the client is the woman the record talks about (unless a
+                # "Ms." with the client's surname is there, whom the feminine pronouns may be about: a mother)
+                facts.gender = "f"
         elif she > he:
             facts.gender = "f"
     if not facts.client_surnames:
@@ -696,6 +705,13 @@ def _resolve_overlaps(spans: list[Span], lex: Lexicon) -> list[Span]:
         trig = lex.triggers.get(sp.id_)
         return (sp.end - sp.start, trig.weight if trig else 0.0)
 
+    def agent_phrase(sp: Span) -> bool:
+        # "was molested by his stepfather": the gap of an active pattern ("molested _ his") caught the
+        # passive's agent; the passive trigger is the reading, the active one would make the client the abuser
+        trig = lex.triggers.get(sp.id_)
+        return trig is not None and trig.form == "active" and any(t.lower_ == "by" for t in sp[1:])
+
+    spans = [sp for sp in spans if not agent_phrase(sp)]
     kept: list[Span] = []
     for sp in sorted(spans, key=rank, reverse=True):
         clash = [k for k in kept if k.start < sp.end and sp.start < k.end]

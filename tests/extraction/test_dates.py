@@ -530,3 +530,34 @@ def test_anchor_dates_resolve_relative_dates_of_the_note_they_head():
 
 def test_find_anchor_dates_without_dates():
     assert find_anchor_dates("Client reports he is doing well.") == []
+
+
+# ------------------------------------------------------------------------------ spelled-out ages without "age"
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("At thirteen he began drinking heavily.", ("At thirteen", 13, "2003")),
+    ("By fourteen she was using heroin.", ("By fourteen", 14, "2004")),
+    ("He dropped out, and by sixteen he was selling drugs.", ("by sixteen", 16, "2006")),
+    ("At twelve, Marcus ran away from home.", ("At twelve", 12, "2002")),
+    ("By twenty-one he had been arrested twice.", ("By twenty-one", 21, "2011")),
+])
+def test_spelled_out_age_opening_a_clause(text, expected):
+    m = only(text, dob=dt.date(1990, 1, 1))
+    assert (m.text, m.age, m.value) == expected
+    assert m.kind == "age"
+
+
+@pytest.mark.parametrize("text", [
+    "At one point he began drinking heavily.",
+    "At first he began drinking heavily.",
+    "By one of the accounts he was drinking heavily.",
+    "At eleven o'clock he was drinking heavily.",
+    "At eleven, the court recessed.",
+    "The hearing resumed at eleven, and he was drinking.",
+    "He was sentenced at eleven, he said.",
+    "He got home at eleven he said.",
+    "He was arrested by two officers.",
+    "At one he was diagnosed with asthma.",
+])
+def test_spelled_out_number_that_is_not_an_age(text):
+    assert [m for m in find_dates(text, dob=dt.date(1990, 1, 1)) if m.kind == "age"] == []

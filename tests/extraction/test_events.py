@@ -436,3 +436,68 @@ def test_a_relatives_own_age_still_does_not_date_the_clients_event():
 )
 def test_a_sentence_the_court_or_jury_imposed_on_the_client(sentence, expected):
     assert pairs("Examinee: Devon Ashby\tDOB: 06/11/1995\n\n" + sentence) == expected
+
+
+# ------------------------------------------------------------------ abuse by a parent, female and male clients
+
+_DOB = dt.date(1990, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("She was molested by her stepfather from ages 6 to 9.", [("trauma_abuse", "1996")]),
+        ("He was molested by his stepfather from ages 6 to 9.", [("trauma_abuse", "1996")]),
+        ("She was physically abused by her mother from age 5.", [("trauma_abuse", "1995")]),
+        ("He was physically abused by his mother from age 5.", [("trauma_abuse", "1995")]),
+        ("He was abused by his uncle.", [("trauma_abuse", None)]),
+        ("Her father beat her with a belt.", [("trauma_abuse", None)]),
+        ("His father beat him with a belt.", [("trauma_abuse", None)]),
+    ],
+)
+def test_abuse_by_a_parent_is_the_clients_trauma(text, expected):
+    events = found(text, dob=_DOB)
+    assert [(e.category, e.date) for e in events] == expected
+    assert all(e.subject == "client" for e in events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her cousin was convicted of robbery.",
+        "His cousin was convicted of robbery.",
+        "Her uncle was molested by a priest.",
+    ],
+)
+def test_a_third_partys_own_problem_is_not_labelled(text):
+    assert found(text, dob=_DOB) == []
+
+
+def test_the_passive_agent_is_not_read_as_the_client_abusing():
+    # "molested by his" once matched the active pattern "molested _ his", whose subject is the client
+    assert pairs("He was molested by his stepfather.") == [("trauma_abuse", None)]
+
+
+def test_feminine_pronouns_alone_make_the_client_female():
+    assert pairs("She was using heroin.") == [("substance_use", None)]
+    # a "Ms." with the client's surname is the mother: her pronouns do not make the client female
+    text = (
+        "Child: Devon M. Ashby (DOB 06/11/1995)\nOn 02/08/2000 Ms. Ashby was arrested for possession of "
+        "cocaine with both children in her car."
+    )
+    assert "justice_involvement" not in {e.category for e in found(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At thirteen he began drinking heavily.", [("substance_use", "2003")]),
+        ("By fourteen she was using heroin.", [("substance_use", "2004")]),
+        ("At one point he began drinking heavily.", [("substance_use", None)]),
+        ("At first he began drinking heavily.", [("substance_use", None)]),
+        ("By one of the accounts he was drinking heavily.", [("substance_use", None)]),
+        ("At eleven o'clock he was drinking heavily.", [("substance_use", None)]),
+    ],
+)
+def test_spelled_out_age_dates_the_event(text, expected):
+    assert pairs(text, dob=_DOB) == expected
