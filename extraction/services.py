@@ -24,7 +24,7 @@ def _page_starts(pages: tuple[str, ...]) -> list[int]:
     return [0, *accumulate(len(page) + len(PAGE_SEPARATOR) for page in pages[:-1])]
 
 
-def candidate_row(document: Document, event: FoundEvent, page_starts: list[int]) -> EventCandidate:
+def candidate_row(document: Document, event: FoundEvent, page_starts: list[int], text: str) -> EventCandidate:
     page_index = max(0, bisect.bisect_right(page_starts, event.start) - 1)
     offset = page_starts[page_index]
     return EventCandidate(
@@ -43,7 +43,7 @@ def candidate_row(document: Document, event: FoundEvent, page_starts: list[int])
         page_start=event.start - offset,
         page_end=event.end - offset,
         sentence=event.sentence,
-        evidence="",  # filled below from the text itself, so it is exactly the cited span
+        evidence=text[event.start : event.end],  # exactly the cited span, from the text itself
         confidence=event.confidence,
     )
 
@@ -94,11 +94,7 @@ def document_extract(*, document_id: int) -> int:
         return 0
     text = record.text
     page_starts = _page_starts(pages)
-    rows = []
-    for event in events:
-        row = candidate_row(document, event, page_starts)
-        row.evidence = text[event.start : event.end]
-        rows.append(row)
+    rows = [candidate_row(document, event, page_starts, text) for event in events]
     with transaction.atomic():  # replace, never append: a redelivered message gives the same rows
         document.event_candidates.pending().delete()
         reviewed = list(document.event_candidates.reviewed().only("category", "start", "end"))

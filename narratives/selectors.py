@@ -163,7 +163,7 @@ def narrative_export_data(
 ) -> NarrativeExportData:
     """The format-free filing built from a narrative: sections with citations resolved to exhibit letters,
     record pages and Bates numbers, the exhibit list and the filing around it. Reads only."""
-    from evidence.models import Document
+    from evidence.models import Document, Page
     from exports.document import (
         Caption,
         Cite,
@@ -196,7 +196,10 @@ def narrative_export_data(
         for source in events[event_id].sources.all() if event_id in events else ():
             if source.document_id not in order:
                 order.append(source.document_id)
-    documents = {d.pk: d for d in Document.objects.filter(case=case, status=Document.Status.READY).prefetch_related("pages")}
+    ready = Document.objects.filter(case=case, status=Document.Status.READY)
+    if not all_records:  # only the cited records' pages are loaded: a case may hold thousands of others
+        ready = ready.filter(pk__in=order)
+    documents = {d.pk: d for d in ready.prefetch_related(Prefetch("pages", queryset=Page.objects.order_by("number")))}
     order = [document_id for document_id in order if document_id in documents]
     if all_records:
         order += [pk for pk in sorted(documents, key=lambda pk: documents[pk].uploaded_at) if pk not in order]
@@ -207,7 +210,7 @@ def narrative_export_data(
     number = 1
     for document_id in order:
         document = documents[document_id]
-        pages = tuple(page.text for page in sorted(document.pages.all(), key=lambda p: p.number))
+        pages = tuple(page.text for page in document.pages.all())
         first_bates[document_id] = number
         number += len(pages)
         exhibits.append(
