@@ -122,11 +122,14 @@ def _check_overlaps(text: str, events: list[dict]) -> None:
             )
 
 
+AGREEMENT_DIR = HERE / "agreement"  # the second annotator's labels: a measurement, not corpus
+
+
 def ann_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(sorted(p.rglob("*.ann.json")))
+            found.extend(sorted(f for f in p.rglob("*.ann.json") if AGREEMENT_DIR not in f.parents))
         elif p.name.endswith(".ann.json"):
             found.append(p)
     return found
