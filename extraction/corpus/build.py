@@ -135,11 +135,36 @@ def ann_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+def stats(files: list[Path]) -> str:
+    """Documents, words and events by genre, and events by category: the corpus README's tables."""
+    from collections import Counter
+
+    docs, words, events, cats = Counter(), Counter(), Counter(), Counter()
+    for ann_path in files:
+        gold = build_one(ann_path)
+        genre = gold["genre"]
+        docs[genre] += 1
+        words[genre] += len(ann_path.with_name(ann_path.name.removesuffix(".ann.json") + ".txt").read_text(encoding="utf-8").split())
+        events[genre] += len(gold["events"])
+        cats.update(f"{e['kind']} / {e['category']}" for e in gold["events"])
+    lines = ["| genre | documents | words | gold events |", "| --- | ---: | ---: | ---: |"]
+    for genre in GENRES:
+        lines.append(f"| {genre} | {docs[genre]} | {words[genre]:,} | {events[genre]:,} |")
+    lines.append(f"| **all** | **{sum(docs.values())}** | **{sum(words.values()):,}** | **{sum(events.values()):,}** |")
+    lines += ["", "| kind / category | events |", "| --- | ---: |"]
+    lines += [f"| {k} | {n} |" for k, n in sorted(cats.items())]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[HERE])
     parser.add_argument("--check", action="store_true", help="verify only; exit 1 if a gold file is stale")
+    parser.add_argument("--stats", action="store_true", help="print the corpus's counts as Markdown tables")
     args = parser.parse_args(argv)
+    if args.stats:
+        print(stats(ann_files(args.paths)))
+        return 0
     failures = 0
     files = ann_files(args.paths)
     n_events = 0
