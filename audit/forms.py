@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEntry
-from audit.services import audit_record, client_ip, recent_login_failures
+from audit.services import Actor, audit_record, client_ip, recent_login_failures
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -18,7 +18,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         window = datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
         failures = recent_login_failures(username=username, ip=client_ip(self.request), window=window)
         if failures >= settings.LOGIN_MAX_FAILURES:
-            audit_record(action=AuditEntry.Action.LOGIN_THROTTLED, request=self.request, username=username)
+            actor = Actor(user=None, ip_address=client_ip(self.request), username=username)
+            audit_record(actor=actor, action=AuditEntry.Action.LOGIN_THROTTLED)
             minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
             raise ValidationError(
                 f"Too many failed attempts. Wait {minutes} minutes and try again, or ask an administrator "

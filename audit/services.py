@@ -1,16 +1,39 @@
-"""The audit trail is written here and only here: entries are added, never changed."""
+"""The audit trail is written here and only here: entries are added, never changed.
+
+Services write the entries (not views), each in the transaction of the change it records, so a change made in
+a browser, by a management command or by the demo loader is audited the same way. `Actor` says who acted and
+from where."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import ipaddress
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import AuditEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who does something and from where: a signed-in person at a browser, or a command or the demo acting for a
+    user (no address). Someone not signed in has no user, only the name they tried (a failed login)."""
+
+    user: AbstractBaseUser | None
+    ip_address: str | None = None
+    username: str = ""
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Actor:
+        user = getattr(request, "user", None)
+        return cls(user=user if user is not None and user.is_authenticated else None, ip_address=client_ip(request))
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -31,25 +54,22 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def audit_record(
     *,
+    actor: Actor,
     action: str,
-    request: HttpRequest | None = None,
-    user=None,
-    username: str = "",
     case_id: int | None = None,
-    obj: models.Model | None = None,
+    target: models.Model | None = None,
     detail: dict | None = None,
 ) -> AuditEntry:
-    """Add one entry: who (the request's user unless given), when, from where, what."""
-    if user is None and request is not None and getattr(request, "user", None) is not None and request.user.is_authenticated:
-        user = request.user
+    """Add one entry: who, when, from where, what (ids and choices in `detail`, never record text or names)."""
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
     return AuditEntry.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        username=(user.get_username() if user is not None and user.is_authenticated else username)[:150],
-        ip_address=client_ip(request),
+        user=user,
+        username=(user.get_username() if user is not None else actor.username)[:150],
+        ip_address=actor.ip_address,
         action=action,
         case_id=case_id,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
         detail=detail or {},
     )
 
@@ -60,3 +80,22 @@ def recent_login_failures(*, username: str, ip: str | None, window: datetime.tim
     by_name = failures.filter(username__iexact=username).count() if username else 0
     by_ip = failures.filter(ip_address=ip).count() if ip else 0
     return max(by_name, by_ip // 3)  # one address may serve an office: allow it more tries in all
+
+
+def audit_entry_list(*, case_id: int) -> models.QuerySet[AuditEntry]:
+    """A case's audit trail, newest first."""
+    return AuditEntry.objects.filter(case_id=case_id)
+
+
+def audit_trail_csv(*, actor: Actor, case_id: int) -> bytes:
+    """A case's whole audit trail as CSV, oldest first; the export itself is recorded (and listed) first."""
+    audit_record(actor=actor, action=AuditEntry.Action.AUDIT_EXPORTED, case_id=case_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["When (UTC)", "User", "IP address", "Action", "Object type", "Object id", "Detail"])
+    for entry in AuditEntry.objects.filter(case_id=case_id).order_by("at", "pk").iterator():
+        writer.writerow([
+            entry.at.astimezone(datetime.timezone.utc).isoformat(timespec="seconds"), entry.username,
+            entry.ip_address or "", entry.action, entry.object_type, entry.object_id, entry.detail,
+        ])
+    return buffer.getvalue().encode("utf-8")
