@@ -16,10 +16,11 @@ urlpatterns = [
     path(
         "accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
-    path("", include("narratives.urls", namespace="narratives")),
+    # Every app's pages, in the layer order of README.md's architecture (their paths never overlap).
+    path("", include("cases.urls", namespace="cases")),
     path("", include("evidence.urls", namespace="evidence")),
     path("", include("extraction.urls", namespace="extraction")),
-    path("", include("audit.urls", namespace="audit")),
+    path("", include("narratives.urls", namespace="narratives")),
     path("", include("engagements.urls", namespace="engagements")),
     path("", include("exports.urls", namespace="exports")),
 ]

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from common.dates import validate_partial_date
 from engagements.attendance import SESSION_KINDS
 from extraction.pipeline.taxonomy import SERVICE_TYPE_CHOICES, STATUS_CHOICES
-from narratives.dates import validate_partial_date
 
 OPEN_STATUSES = ("referred", "enrolled", "active")
 CLOSED_STATUSES = ("completed", "discontinued")
@@ -24,7 +24,7 @@ class ClientGoal(models.Model):
     A row rather than a line of the case's free-text goals: engagements point at a goal, and a link to a line
     number would silently move to another goal whenever the text was edited."""
 
-    case = models.ForeignKey("narratives.Case", on_delete=models.CASCADE, related_name="goal_items")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="goal_items")
     text = models.CharField("goal, in the client's words", max_length=300)
     priority = models.PositiveSmallIntegerField(help_text="1 is what matters most to the client.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -45,7 +45,7 @@ class ClientPreference(models.Model):
         SHE = "she", "she / her"
         THEY = "they", "they / them"
 
-    case = models.OneToOneField("narratives.Case", on_delete=models.CASCADE, related_name="client_preference")
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="client_preference")
     name_in_court = models.CharField(
         "name in the narrative", max_length=100, blank=True, help_text="e.g. “Mr. Ashby”; empty: the full name."
     )
@@ -72,7 +72,7 @@ class Engagement(models.Model):
         TEAM = "team", "Entered by the team"
         IMPORT = "import", "Imported from a provider's attendance file"
 
-    case = models.ForeignKey("narratives.Case", on_delete=models.CASCADE, related_name="engagements")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="engagements")
     event = models.OneToOneField("narratives.TimelineEvent", on_delete=models.PROTECT, related_name="engagement")
     service_type = models.CharField(max_length=40, choices=SERVICE_TYPE_CHOICES)  # slugs from taxonomy.md
     program = models.CharField(
@@ -248,7 +248,7 @@ class CollateralFlag(models.Model):
         REFERRED = "referred", "Referred"
         RESOLVED = "resolved", "Resolved"
 
-    case = models.ForeignKey("narratives.Case", on_delete=models.CASCADE, related_name="collateral_flags")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="collateral_flags")
     concern = models.CharField(max_length=30, choices=Concern)
     status = models.CharField(max_length=10, choices=Status, default=Status.RAISED)
     note = models.TextField(blank=True)

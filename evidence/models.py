@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
-from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -14,11 +13,6 @@ def record_upload_path(document: "Document", filename: str) -> str:
     # client names out of the file system. The original name is kept on the row.
     suffix = PurePath(filename).suffix.lower()[:10]
     return f"records/case-{document.case_id}/{uuid.uuid4().hex}{suffix if suffix.isascii() else ''}"
-
-
-class DocumentQuerySet(models.QuerySet):
-    def in_progress(self) -> Self:
-        return self.filter(status__in=[Document.Status.QUEUED, Document.Status.PROCESSING])
 
 
 class Document(models.Model):
@@ -47,7 +41,7 @@ class Document(models.Model):
         TEXT = "text", "Text"
         IMAGE = "image", "Image"
 
-    case = models.ForeignKey("narratives.Case", on_delete=models.CASCADE, related_name="documents")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=record_upload_path, max_length=300)
     original_name = models.CharField(max_length=255)
     file_kind = models.CharField(max_length=10, choices=FileKind)
@@ -66,8 +60,6 @@ class Document(models.Model):
     read_attempts = models.PositiveSmallIntegerField(default=0)  # a file that kills the reader is not retried forever
     processing_started_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -13,7 +13,7 @@ class CaseExportSettings(models.Model):
         INLINE = "inline", "Inline: (Ex. C, School Records, at 4)"
         FOOTNOTE = "footnote", "Footnotes"
 
-    case = models.OneToOneField("narratives.Case", on_delete=models.CASCADE, related_name="export_settings")
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="export_settings")
     document_title = models.CharField(max_length=200, default="Defendant's Sentencing Memorandum")
     parties = models.CharField(max_length=300, blank=True, help_text="e.g. STATE OF ARDEN v. DEVON M. ASHBY")
     signer_name = models.CharField(max_length=200, blank=True)
@@ -50,7 +50,7 @@ class Export(models.Model):
         FAILED = "failed", "Failed"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey("narratives.Case", on_delete=models.CASCADE, related_name="exports")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="exports")
     narrative = models.ForeignKey("narratives.Narrative", on_delete=models.CASCADE, related_name="exports")
     section_versions = models.JSONField(default=dict)  # {section id: version} the export was made from
     sealed = models.BooleanField(default=False)

@@ -18,7 +18,10 @@ class EventCandidateQuerySet(models.QuerySet):
 
 
 class EventCandidate(models.Model):
-    """An event the pipeline proposes from one span of one record; nothing is used until a person reviews it."""
+    """An event the pipeline proposes from one span of one record; nothing is used until a person reviews it.
+
+    The review (narratives) marks it reviewed through `services.candidate_mark_reviewed`; the timeline event it
+    became points back at it (`TimelineEvent.candidates`), so this app never names a higher one."""
 
     class ReviewStatus(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -49,9 +52,6 @@ class EventCandidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    timeline_event = models.ForeignKey(
-        "narratives.TimelineEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventCandidateQuerySet.as_manager()

@@ -5,67 +5,8 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 
+from common.dates import validate_partial_date
 from extraction.pipeline.taxonomy import CATEGORY_CHOICES, KIND_CHOICES, STATUS_CHOICES
-from narratives.dates import validate_partial_date
-
-
-class CaseQuerySet(models.QuerySet):
-    def for_user(self, user) -> Self:
-        """Cases on whose team the user is; everything else is invisible to them."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(memberships__user=user).distinct()
-
-
-class Case(models.Model):
-    class Stage(models.TextChoices):
-        INVESTIGATION = "investigation", "Investigation"
-        PRETRIAL = "pretrial", "Pretrial"
-        PLEA = "plea", "Plea"
-        SENTENCING = "sentencing", "Sentencing"
-        POST_CONVICTION = "post_conviction", "Post-conviction"
-
-    client_name = models.CharField(max_length=200)
-    client_dob = models.DateField("client's date of birth", null=True, blank=True)
-    docket_number = models.CharField(max_length=80, unique=True)
-    court = models.CharField(max_length=200, blank=True)
-    jurisdiction = models.CharField(max_length=200, blank=True)
-    charges = models.TextField(blank=True)
-    stage = models.CharField(max_length=20, choices=Stage, default=Stage.PRETRIAL)
-    client_goals = models.TextField(
-        "client's stated goals", blank=True, help_text="In the client's own words: what they want from this case."
-    )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = CaseQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-updated_at"]
-
-    def __str__(self) -> str:
-        return self.docket_number
-
-
-class CaseMembership(models.Model):
-    class Role(models.TextChoices):
-        ATTORNEY = "attorney", "Attorney"
-        MITIGATION_SPECIALIST = "mitigation_specialist", "Mitigation specialist"
-        ADVOCATE = "advocate", "Advocate"
-        SUPERVISOR = "supervisor", "Supervisor"
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_memberships")
-    role = models.CharField(max_length=30, choices=Role)
-    added_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user_and_case")]
-        ordering = ["role", "user__last_name", "user__username"]
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()}) on {self.case}"
 
 
 class TimelineEventQuerySet(models.QuerySet):
@@ -90,7 +31,7 @@ class TimelineEvent(models.Model):
 
     It copies what it shows (text, date, category) so that re-extraction never changes reviewed work."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline_events")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="timeline_events")
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     category = models.CharField(max_length=40, choices=CATEGORY_CHOICES)
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, blank=True)
@@ -109,6 +50,8 @@ class TimelineEvent(models.Model):
     )
     consent_at = models.DateTimeField(null=True, blank=True)
     conflicts_with = models.ManyToManyField("self", symmetrical=True, blank=True)
+    # The proposals accepted or merged into this event: where the review found it.
+    candidates = models.ManyToManyField("extraction.EventCandidate", blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -148,7 +91,7 @@ class EventSource(models.Model):
 class DomainStatus(models.Model):
     """A life-history domain the team decided does not apply to this client (e.g. no military service)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="domain_statuses")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="domain_statuses")
     category = models.CharField(max_length=40, choices=CATEGORY_CHOICES)
     not_applicable = models.BooleanField(default=True)
     reason = models.CharField(max_length=300, blank=True)
@@ -165,7 +108,7 @@ class DomainStatus(models.Model):
 class Narrative(models.Model):
     """A piece of writing for the court about the client, e.g. a sentencing memorandum's mitigation part."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="narratives")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="narratives")
     title = models.CharField(max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from audit.models import AuditEntry
-from audit.services import audit_record
-from narratives.models import Case, CaseMembership
+from audit.services import Actor, audit_record
+from cases.models import Case, CaseMembership
 
 
 class CaseMembershipInline(admin.TabularInline):
@@ -27,5 +27,6 @@ class CaseAdmin(admin.ModelAdmin):
                 "changed": [m.user_id for m, _fields in formset.changed_objects],
                 "removed": [m.user_id for m in formset.deleted_objects],
             }
-            audit_record(action=AuditEntry.Action.TEAM_CHANGED, request=request, case_id=form.instance.pk,
-                         obj=form.instance, detail=changes)
+            # Django's admin saves the team itself (no service of ours), so it records the change here.
+            audit_record(actor=Actor.from_request(request), action=AuditEntry.Action.TEAM_CHANGED,
+                         case_id=form.instance.pk, target=form.instance, detail=changes)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+
+
+class CaseQuerySet(models.QuerySet):
+    def for_user(self, user) -> Self:
+        """Cases on whose team the user is; everything else is invisible to them."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user).distinct()
+
+
+class Case(models.Model):
+    class Stage(models.TextChoices):
+        INVESTIGATION = "investigation", "Investigation"
+        PRETRIAL = "pretrial", "Pretrial"
+        PLEA = "plea", "Plea"
+        SENTENCING = "sentencing", "Sentencing"
+        POST_CONVICTION = "post_conviction", "Post-conviction"
+
+    client_name = models.CharField(max_length=200)
+    client_dob = models.DateField("client's date of birth", null=True, blank=True)
+    docket_number = models.CharField(max_length=80, unique=True)
+    court = models.CharField(max_length=200, blank=True)
+    jurisdiction = models.CharField(max_length=200, blank=True)
+    charges = models.TextField(blank=True)
+    stage = models.CharField(max_length=20, choices=Stage, default=Stage.PRETRIAL)
+    client_goals = models.TextField(
+        "client's stated goals", blank=True, help_text="In the client's own words: what they want from this case."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.docket_number
+
+
+class CaseMembership(models.Model):
+    class Role(models.TextChoices):
+        ATTORNEY = "attorney", "Attorney"
+        MITIGATION_SPECIALIST = "mitigation_specialist", "Mitigation specialist"
+        ADVOCATE = "advocate", "Advocate"
+        SUPERVISOR = "supervisor", "Supervisor"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_memberships")
+    role = models.CharField(max_length=30, choices=Role)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user_and_case")]
+        ordering = ["role", "user__last_name", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) on {self.case}"

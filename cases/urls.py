@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list_view, name="case_list"),
+    path("cases/new/", views.case_create_view, name="case_create"),
+    path("cases/<int:case_id>/", views.case_detail_view, name="case_detail"),
+    path("cases/<int:case_id>/audit/", views.case_audit_view, name="case_audit"),
+    path("cases/<int:case_id>/audit.csv", views.case_audit_csv_view, name="case_audit_csv"),
+]
