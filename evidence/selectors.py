@@ -1,19 +1,55 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Collection
 
+from django.db.models import Prefetch, QuerySet
+
+from cases.models import Case
 from evidence.models import Document, Page
-from narratives.models import Case
 
 
 def document_list(*, case: Case) -> QuerySet[Document]:
-    return case.documents.select_related("uploaded_by", "extraction").order_by("uploaded_at", "pk")
+    return case.documents.select_related("uploaded_by").order_by("uploaded_at", "pk")
 
 
-def document_pages(*, document: Document) -> QuerySet[Page]:
-    return document.pages.order_by("number")
+def document_get(*, document_id: int) -> Document | None:
+    """A record with its case, or None when it is gone (a job may outlive the record it was queued for)."""
+    return Document.objects.select_related("case").filter(pk=document_id).first()
+
+
+def documents_ready(*, case: Case | None = None) -> QuerySet[Document]:
+    """Records whose pages are all read (of one case, or of every case), oldest first."""
+    ready = Document.objects.filter(status=Document.Status.READY)
+    return (ready.filter(case=case) if case is not None else ready).order_by("pk")
 
 
 def document_extracted_text(*, document: Document) -> tuple[str, ...]:
     """The record's page texts in page order, as the extraction pipeline reads them."""
     return tuple(document.pages.order_by("number").values_list("text", flat=True))
+
+
+def documents_with_pages(*, case: Case, document_ids: Collection[int] | None = None) -> dict[int, Document]:
+    """The case's ready records (all, or those of `document_ids`) with their pages loaded in order, by id.
+
+    Only the records asked for are loaded: a case may hold thousands of others."""
+    ready = Document.objects.filter(case=case, status=Document.Status.READY)
+    if document_ids is not None:
+        ready = ready.filter(pk__in=document_ids)
+    return {d.pk: d for d in ready.prefetch_related(Prefetch("pages", queryset=Page.objects.order_by("number")))}
+
+
+def page_get(*, case: Case, document_id: int, number: int) -> Page | None:
+    """A page of a record of this case only, with its record."""
+    return Page.objects.select_related("document").filter(
+        document__case=case, document_id=document_id, number=number
+    ).first()
+
+
+def page_texts(*, pages: Collection[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The text of each (record id, page number) asked for, fetched in one query."""
+    if not pages:
+        return {}
+    found = Page.objects.filter(
+        document_id__in={document_id for document_id, _ in pages}, number__in={number for _, number in pages}
+    ).values_list("document_id", "number", "text")
+    return {(document_id, number): text for document_id, number, text in found if (document_id, number) in pages}

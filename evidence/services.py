@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
 import hashlib
 import logging
 import shutil
@@ -14,17 +13,19 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import Actor, audit_record
+from cases.models import Case
+from common.jobs import job_fail, job_finish, job_queue, job_start
+from evidence.hooks import record_read
 from evidence.models import Document, Page
-from evidence.tasks import document_read_text as document_read_text_task
-from extraction.pipeline.text import UnreadableRecord, check_record, iter_pages, page_count
-from extraction.services import queue_extraction
-from narratives.models import Case
+from evidence.reading import RecordUnreadable, record_reader
+from evidence.tasks import RECORD_READING
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +102,12 @@ def document_upload(
     *,
     case: Case,
     file: File,
-    uploaded_by: AbstractBaseUser,
+    actor: Actor,
     record_type: str = "",
     source: str = "",
     date_received=None,
 ) -> Document:
-    """Store an uploaded record and queue its reading once the row is committed.
+    """Store an uploaded record (audited) and queue its reading once the row is committed.
 
     Raises RecordRejected (nothing stored) when the file is not a record we can read."""
     name = _display_name(file.name or "")
@@ -123,32 +124,33 @@ def document_upload(
         raise DuplicateRecord(existing)
     with _on_disk(file) as path:
         try:
-            kind = check_record(
+            kind = record_reader().check(
                 path,
                 max_bytes=settings.RECORD_MAX_BYTES,
                 max_pages=settings.RECORD_MAX_PAGES,
                 max_unzipped_bytes=settings.RECORD_MAX_UNZIPPED_BYTES,
             )
-        except UnreadableRecord as error:
+        except RecordUnreadable as error:
             raise RecordRejected(error.message) from error
 
     document = Document(
         case=case,
         original_name=name,
-        file_kind=kind.value,
+        file_kind=kind,
         size_bytes=file.size,
         sha256=sha256,
         record_type=record_type,
         source=source,
         date_received=date_received,
-        uploaded_by=uploaded_by,
+        uploaded_by=actor.user,
     )
     document.file.save(name, file, save=False)
     try:
         with transaction.atomic():
             document.full_clean(exclude=["file"])
             document.save()
-            document_read_text_task.delay_on_commit(document.pk)  # a worker must never see an uncommitted row
+            audit_record(actor=actor, action=AuditEntry.Action.RECORD_UPLOADED, case_id=case.pk, target=document)
+            job_queue(RECORD_READING, key=document.pk)
     except IntegrityError:
         # Two uploads of the same file raced past the duplicate check: keep the first one only.
         document.file.delete(save=False)
@@ -160,14 +162,12 @@ def document_upload(
     return document
 
 
-def documents_upload(
-    *, case: Case, files: list[File], uploaded_by: AbstractBaseUser, **metadata
-) -> list[UploadOutcome]:
+def documents_upload(*, case: Case, files: list[File], actor: Actor, **metadata) -> list[UploadOutcome]:
     """Upload several records; one bad file never stops the others."""
     outcomes = []
     for file in files:
         try:
-            document = document_upload(case=case, file=file, uploaded_by=uploaded_by, **metadata)
+            document = document_upload(case=case, file=file, actor=actor, **metadata)
         except RecordRejected as rejection:
             outcomes.append(UploadOutcome(name=_display_name(file.name or ""), document=None, error=rejection.message))
         else:
@@ -176,7 +176,7 @@ def documents_upload(
 
 
 def _fail(document_id: int, reason: str) -> None:
-    Document.objects.filter(pk=document_id).update(status=Document.Status.FAILED, failure_reason=reason)
+    job_fail(RECORD_READING, key=document_id, reason=reason)
 
 
 def document_read_text(*, document_id: int) -> int:
@@ -198,20 +198,14 @@ def document_read_text(*, document_id: int) -> int:
         logger.error("evidence.document_crashed_reader", extra={"document_id": document_id})
         return 0
     try:
-        total = page_count(path)
+        reader = record_reader()
+        total = reader.page_count(path)
         with transaction.atomic():
             # Replace, never append: a redelivered message gives the same rows.
             document.pages.all().delete()
-            Document.objects.filter(pk=document.pk).update(
-                status=Document.Status.PROCESSING,
-                failure_reason="",
-                page_count=total,
-                pages_done=0,
-                processing_started_at=timezone.now(),
-                processed_at=None,
-            )
+            job_start(RECORD_READING, key=document.pk, page_count=total, pages_done=0, processed_at=None)
         done = 0
-        for page in iter_pages(path, ocr=settings.RECORD_OCR_ENABLED, ocr_dpi=settings.RECORD_OCR_DPI):
+        for page in reader.pages(path, ocr=settings.RECORD_OCR_ENABLED, ocr_dpi=settings.RECORD_OCR_DPI):
             with transaction.atomic():
                 Page.objects.create(
                     document=document,
@@ -222,7 +216,7 @@ def document_read_text(*, document_id: int) -> int:
                 )
                 done = page.number
                 Document.objects.filter(pk=document.pk).update(pages_done=done, page_count=max(total, done))
-    except UnreadableRecord as error:
+    except RecordUnreadable as error:
         _fail(document_id, error.message)
         logger.info("evidence.document_unreadable", extra={"document_id": document_id})
         return 0
@@ -239,40 +233,38 @@ def document_read_text(*, document_id: int) -> int:
         logger.exception("evidence.document_read_failed", extra={"document_id": document_id})
         return 0
     with transaction.atomic():
-        Document.objects.filter(pk=document.pk).update(
-            status=Document.Status.READY, page_count=done, pages_done=done, processed_at=timezone.now()
-        )
-        queue_extraction(document_id=document.pk)  # the next link of the chain: finding events in the pages
+        job_finish(RECORD_READING, key=document.pk, page_count=done, pages_done=done)
+        record_read(document_id=document.pk)  # the next link of the chain (extraction's: finding events)
     logger.info("evidence.document_read", extra={"document_id": document_id, "pages": done})
     return done
 
 
 def document_retry(*, document: Document) -> Document:
     """Queue a failed (or stuck) record to be read again from its stored original."""
-    with transaction.atomic():
-        Document.objects.filter(pk=document.pk).update(
-            status=Document.Status.QUEUED, failure_reason="", pages_done=0, read_attempts=0
-        )
-        document_read_text_task.delay_on_commit(document.pk)
+    job_queue(RECORD_READING, key=document.pk, pages_done=0, read_attempts=0)
     document.refresh_from_db()
     return document
 
 
-def documents_requeue_stuck(*, older_than: datetime.timedelta) -> list[int]:
-    """Queue again every record whose reading stopped without finishing (a killed worker, a lost message).
+# ---- reads of privileged material: each is audited ------------------------------------------------------------
 
-    Reading is idempotent, so a record that was in fact still being read is only read once more."""
-    cutoff = timezone.now() - older_than
-    stuck = list(
-        Document.objects.filter(
-            Q(status=Document.Status.PROCESSING, processing_started_at__lt=cutoff)
-            | Q(status=Document.Status.QUEUED, uploaded_at__lt=cutoff, processing_started_at__isnull=True)
-            | Q(status=Document.Status.QUEUED, processing_started_at__lt=cutoff)
-        ).values_list("pk", flat=True)
-    )
-    for document_id in stuck:
-        with transaction.atomic():
-            Document.objects.filter(pk=document_id).update(status=Document.Status.QUEUED, processing_started_at=timezone.now())
-            document_read_text_task.delay_on_commit(document_id)
-        logger.warning("evidence.document_requeued", extra={"document_id": document_id})
-    return stuck
+
+def document_view(*, document: Document, actor: Actor) -> QuerySet[Page]:
+    """A record's pages, in order, for a person to read; the reading is audited."""
+    audit_record(actor=actor, action=AuditEntry.Action.RECORD_VIEWED, case_id=document.case_id, target=document)
+    return document.pages.order_by("number")
+
+
+def page_view(*, document: Document, number: int, actor: Actor) -> Page:
+    """One page of a record for a person to read (Page.DoesNotExist if it has none such); audited."""
+    page = document.pages.get(number=number)
+    audit_record(actor=actor, action=AuditEntry.Action.RECORD_PAGE_VIEWED, case_id=document.case_id,
+                 target=document, detail={"page": page.number})
+    return page
+
+
+def document_original_open(*, document: Document, actor: Actor) -> File:
+    """The stored original, open for reading (FileNotFoundError if it is gone); the download is audited."""
+    handle = document.file.open("rb")
+    audit_record(actor=actor, action=AuditEntry.Action.ORIGINAL_DOWNLOADED, case_id=document.case_id, target=document)
+    return handle

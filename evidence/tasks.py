@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from common.jobs import JobKind
+
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def document_read_text(document_id: int) -> int:
@@ -8,11 +10,14 @@ def document_read_text(document_id: int) -> int:
     return document_read_text(document_id=document_id)
 
 
-@shared_task(ignore_result=True)
-def sweep_stuck_records() -> int:
-    """Periodic: re-queue records stuck longer than a job's time limit."""
-    from django.conf import settings
-
-    from evidence.services import documents_requeue_stuck
-
-    return len(documents_requeue_stuck(older_than=settings.STUCK_JOB_AFTER))
+# Reading a record: its state is on the Document row (statuses as the record page shows them).
+RECORD_READING = JobKind(
+    name="evidence.record_reading",
+    model="evidence.Document",
+    task=document_read_text,
+    running="processing",
+    done="ready",
+    started_at="processing_started_at",
+    finished_at="processed_at",
+    queued_at="uploaded_at",
+)

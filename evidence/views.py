@@ -6,13 +6,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import Actor
+from cases.access import case_for_request
+from cases.panels import RECORD_PAGE_TOOLS, RECORD_STATUS, panels_render
+from cases.views import case_page
 from evidence.forms import DocumentUploadForm
-from evidence.models import Document
-from evidence.selectors import document_pages
-from evidence.services import document_retry, documents_upload
-from narratives.access import case_for_request
+from evidence.models import Document, Page
+from evidence.services import document_original_open, document_retry, document_view, documents_upload, page_view
 
 CONTENT_TYPES = {
     Document.FileKind.PDF: "application/pdf",
@@ -22,51 +22,48 @@ CONTENT_TYPES = {
 }
 
 
-def _case_for(request: HttpRequest, case_id: int):
-    return case_for_request(request, case_id)
-
-
 def _document_for(request: HttpRequest, case_id: int, document_id: int) -> Document:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     return get_object_or_404(case.documents.select_related("case", "uploaded_by"), pk=document_id)
 
 
 @login_required
 @require_POST
 def document_upload_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        from narratives.views import case_detail_context  # the upload form lives on the case page
-
-        context = case_detail_context(request=request, case=case, upload_form=form)
-        return render(request, "narratives/case_detail.html", context, status=400)
+        return case_page(request, case, status=400, upload_form=form)  # the upload form lives on the case page
     outcomes = documents_upload(
         case=case,
         files=form.cleaned_data["files"],
-        uploaded_by=request.user,
+        actor=Actor.from_request(request),
         record_type=form.cleaned_data["record_type"],
         source=form.cleaned_data["source"],
         date_received=form.cleaned_data["date_received"],
     )
     for outcome in outcomes:
-        if outcome.document is not None:
-            audit_record(action=AuditEntry.Action.RECORD_UPLOADED, request=request, case_id=case.pk, obj=outcome.document)
         if outcome.error:
             messages.error(request, f"{outcome.name}: not uploaded. {outcome.error}")
         else:
             messages.success(request, f"{outcome.name}: uploaded; reading its pages now.")
-    return redirect("narratives:case_detail", case_id=case.pk)
+    return redirect("cases:case_detail", case_id=case.pk)
 
 
 @login_required
 @require_GET
 def document_detail_view(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
     document = _document_for(request, case_id, document_id)
-    pages = document_pages(document=document)
-    audit_record(action=AuditEntry.Action.RECORD_VIEWED, request=request, case_id=document.case_id, obj=document)
+    pages = document_view(document=document, actor=Actor.from_request(request))
     return render(
-        request, "evidence/document_detail.html", {"case": document.case, "document": document, "pages": pages}
+        request,
+        "evidence/document_detail.html",
+        {
+            "case": document.case,
+            "document": document,
+            "pages": pages,
+            "status_panels": panels_render(place=RECORD_STATUS, request=request, case=document.case, document=document),
+        },
     )
 
 
@@ -91,12 +88,11 @@ def document_status_view(request: HttpRequest, case_id: int, document_id: int) -
 @require_GET
 def document_page_view(request: HttpRequest, case_id: int, document_id: int, number: int) -> HttpResponse:
     document = _document_for(request, case_id, document_id)
-    page = get_object_or_404(document.pages, number=number)
+    try:
+        page = page_view(document=document, number=number, actor=Actor.from_request(request))
+    except Page.DoesNotExist:
+        raise Http404("No such page.") from None
     start, end = _highlight(request, len(page.text))
-    audit_record(
-        action=AuditEntry.Action.RECORD_PAGE_VIEWED, request=request, case_id=document.case_id, obj=document,
-        detail={"page": page.number},
-    )
     return render(
         request,
         "evidence/page_detail.html",
@@ -109,6 +105,8 @@ def document_page_view(request: HttpRequest, case_id: int, document_id: int, num
             "after": page.text[end:],
             "previous_number": number - 1 if number > 1 else None,
             "next_number": number + 1 if number < (document.page_count or 0) else None,
+            "tools": panels_render(place=RECORD_PAGE_TOOLS, request=request, case=document.case, document=document,
+                                   page=page),
         },
     )
 
@@ -130,10 +128,9 @@ def _highlight(request: HttpRequest, length: int) -> tuple[int, int]:
 def document_original_view(request: HttpRequest, case_id: int, document_id: int) -> FileResponse:
     document = _document_for(request, case_id, document_id)
     try:
-        handle = document.file.open("rb")
+        handle = document_original_open(document=document, actor=Actor.from_request(request))
     except FileNotFoundError:
         raise Http404("The stored file is missing.") from None
-    audit_record(action=AuditEntry.Action.ORIGINAL_DOWNLOADED, request=request, case_id=document.case_id, obj=document)
     inline = document.file_kind in {Document.FileKind.PDF, Document.FileKind.TEXT}
     response = FileResponse(
         handle,

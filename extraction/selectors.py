@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from extraction.models import EventCandidate
-from narratives.models import Case
+from cases.models import Case
+from extraction.models import DocumentExtraction, EventCandidate
 
 
 def candidate_queue(*, case: Case, group: str = "record") -> QuerySet[EventCandidate]:
@@ -27,3 +27,12 @@ def candidate_counts(*, case: Case) -> dict[str, int]:
         rejected=Count("pk", filter=Q(review_status=EventCandidate.ReviewStatus.REJECTED)),
     )
     return counts
+
+
+def extraction_of(*, document) -> DocumentExtraction | None:
+    """How finding the record's events went, or None when it was never started."""
+    return DocumentExtraction.objects.filter(document=document).first()
+
+
+def extractions_of(*, documents) -> list[DocumentExtraction]:
+    return list(DocumentExtraction.objects.filter(document__in=documents))

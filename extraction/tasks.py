@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from common.jobs import JobKind
+
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def document_extract(document_id: int) -> int:
@@ -8,11 +10,13 @@ def document_extract(document_id: int) -> int:
     return document_extract(document_id=document_id)
 
 
-@shared_task(ignore_result=True)
-def sweep_stuck_extractions() -> int:
-    """Periodic: re-queue event finding stuck longer than a job's time limit."""
-    from django.conf import settings
-
-    from extraction.services import extractions_requeue_stuck
-
-    return len(extractions_requeue_stuck(older_than=settings.STUCK_JOB_AFTER))
+# Finding a record's events: its state is a DocumentExtraction row of its own, made when it is first queued; a job
+# that never ran again since counts from the moment its record was read.
+EVENT_FINDING = JobKind(
+    name="extraction.event_finding",
+    model="extraction.DocumentExtraction",
+    task=document_extract,
+    key="document_id",
+    own_row=True,
+    queued_at="document__processed_at",
+)

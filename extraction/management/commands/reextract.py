@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evidence.models import Document
+from cases.selectors import case_for_docket
+from evidence.selectors import documents_ready
 from extraction.services import document_extract
 
 
@@ -17,9 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--case", metavar="DOCKET", help="Only the records of the case with this docket number.")
 
     def handle(self, *args, case: str | None, **options) -> None:
-        documents = Document.objects.filter(status=Document.Status.READY).order_by("pk")
+        documents = documents_ready()
         if case:
-            documents = documents.filter(case__docket_number=case)
+            found = case_for_docket(docket_number=case)
+            documents = documents_ready(case=found) if found is not None else documents.none()
             if not documents.exists():
                 raise CommandError(f"No ready records in a case with docket number {case!r}.")
         total = 0
