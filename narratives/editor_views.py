@@ -8,22 +8,23 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import Actor
+from cases.access import case_for_request
+from cases.panels import NARRATIVE_TOOLS, panels_render
 from extraction.pipeline.taxonomy import CATEGORY_CHOICES
-from narratives.access import case_for_request
 from narratives.forms import NarrativeForm
-from narratives.html import cited_event_ids, uncited_paragraphs
-from narratives.models import Case, Narrative, NarrativeSection, TimelineEvent
-from narratives.selectors import timeline_list
+from narratives.models import Narrative, NarrativeSection
+from narratives.selectors import narrative_get, section_warnings, timeline_list
 from narratives.services import (
     EditConflict,
+    narrative_assemble_draft,
     narrative_create,
     section_add,
     section_assemble_draft,
@@ -38,13 +39,11 @@ from narratives.timeline import when
 MAX_SECTION_BYTES = 500_000
 
 
-def _case_for(request: HttpRequest, case_id: int) -> Case:
-    return case_for_request(request, case_id)
-
-
 def _narrative_for(request: HttpRequest, case_id: int, narrative_id: int) -> Narrative:
-    case = _case_for(request, case_id)
-    return get_object_or_404(case.narratives.select_related("case"), pk=narrative_id)
+    narrative = narrative_get(case=case_for_request(request, case_id), narrative_id=narrative_id)
+    if narrative is None:
+        raise Http404("No such narrative in this case.")
+    return narrative
 
 
 def _section_for(request: HttpRequest, case_id: int, narrative_id: int, section_id: int) -> NarrativeSection:
@@ -52,20 +51,10 @@ def _section_for(request: HttpRequest, case_id: int, narrative_id: int, section_
     return get_object_or_404(narrative.sections.select_related("narrative__case"), pk=section_id)
 
 
-def section_warnings(*, case: Case, body: str) -> dict:
-    """What the editor flags: paragraphs citing no record, and citations of facts the client withheld."""
-    cited = cited_event_ids(body)
-    withheld = TimelineEvent.objects.filter(case=case, pk__in=cited).withheld().only("pk", "summary", "date")
-    return {
-        "uncited": uncited_paragraphs(body),
-        "withheld": [{"id": e.pk, "date": e.date, "summary": e.summary[:140]} for e in withheld],
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def narrative_list_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     form = NarrativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         narrative = narrative_create(case=case, title=form.cleaned_data["title"], created_by=request.user)
@@ -99,6 +88,7 @@ def narrative_editor_view(request: HttpRequest, case_id: int, narrative_id: int)
             "events": events,
             "category_labels": dict(CATEGORY_CHOICES),
             "categories": CATEGORY_CHOICES,
+            "tools": panels_render(place=NARRATIVE_TOOLS, request=request, case=case, narrative=narrative),
         },
     )
 
@@ -116,7 +106,7 @@ def section_save_view(request: HttpRequest, case_id: int, narrative_id: int, sec
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "The editor sent something the server could not read; reload the page."}, status=400)
     try:
-        saved = section_save(section=section, body=body, expected_version=version, saved_by=request.user)
+        saved = section_save(section=section, body=body, expected_version=version, actor=Actor.from_request(request))
     except EditConflict as conflict:
         other = conflict.section
         return JsonResponse(
@@ -129,9 +119,6 @@ def section_save_view(request: HttpRequest, case_id: int, narrative_id: int, sec
             },
             status=409,
         )
-    if saved.version != version:
-        audit_record(action=AuditEntry.Action.NARRATIVE_SAVED, request=request, case_id=section.narrative.case_id,
-                     obj=saved, detail={"version": saved.version})
     return JsonResponse(
         {
             "version": saved.version,
@@ -175,9 +162,7 @@ def section_change_view(request: HttpRequest, case_id: int, narrative_id: int, s
         if request.POST.get("version", "").isdigit() and int(request.POST["version"]) != section.version:
             messages.error(request, "Someone saved this section since you loaded it; nothing was replaced. Review it first.")
         else:
-            section = section_assemble_draft(section=section, assembled_by=request.user)
-            audit_record(action=AuditEntry.Action.NARRATIVE_SAVED, request=request, case_id=case_id, obj=section,
-                         detail={"version": section.version, "assembled": True})
+            section = section_assemble_draft(section=section, actor=Actor.from_request(request))
             messages.success(request, f"Draft of “{section.title}” assembled from the timeline; the earlier text is in its history.")
     else:
         return HttpResponse(status=404)
@@ -188,20 +173,12 @@ def section_change_view(request: HttpRequest, case_id: int, narrative_id: int, s
 @require_POST
 def narrative_assemble_view(request: HttpRequest, case_id: int, narrative_id: int) -> HttpResponse:
     narrative = _narrative_for(request, case_id, narrative_id)
-    drafted = 0
-    for section in narrative.sections.all():
-        if section.categories:
-            section = section_assemble_draft(section=section, assembled_by=request.user)
-            audit_record(action=AuditEntry.Action.NARRATIVE_SAVED, request=request, case_id=case_id, obj=section,
-                         detail={"version": section.version, "assembled": True})
-            drafted += 1
+    drafted = narrative_assemble_draft(narrative=narrative, actor=Actor.from_request(request))
     messages.success(request, f"Drafts assembled for {drafted} sections; earlier text is kept in each section's history.")
     return redirect("narratives:narrative_editor", case_id=case_id, narrative_id=narrative.pk)
 
 
 def _editor_url(narrative: Narrative, section: NarrativeSection) -> str:
-    from django.urls import reverse
-
     return reverse(
         "narratives:narrative_editor", kwargs={"case_id": narrative.case_id, "narrative_id": narrative.pk}
     ) + f"#section-{section.pk}"
@@ -238,8 +215,6 @@ def section_history_view(request: HttpRequest, case_id: int, narrative_id: int, 
 def section_restore_view(request: HttpRequest, case_id: int, narrative_id: int, section_id: int, number: int) -> HttpResponse:
     section = _section_for(request, case_id, narrative_id, section_id)
     get_object_or_404(section.versions, number=number)
-    section = section_restore(section=section, number=number, restored_by=request.user)
-    audit_record(action=AuditEntry.Action.NARRATIVE_SAVED, request=request, case_id=case_id, obj=section,
-                 detail={"version": section.version, "restored": number})
+    section = section_restore(section=section, number=number, actor=Actor.from_request(request))
     messages.success(request, f"Version {number} restored as a new version; nothing was deleted.")
     return redirect(_editor_url(section.narrative, section))

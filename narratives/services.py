@@ -1,25 +1,29 @@
+"""Writes of the narratives app: the review of proposals, the timeline (consent, key facts, conflicts, domains),
+narratives and their sections, and the timeline events that show service engagements.
+
+Services that change or hand out privileged material take an `actor` and write the audit entry themselves."""
+
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, replace
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import Actor, audit_record
+from cases.models import Case
+from common.dates import parse_partial_date
 from evidence.models import Page
 from extraction.models import EventCandidate
 from extraction.pipeline.taxonomy import SERVICE_ENGAGEMENT, kind_of
 from extraction.services import candidate_mark_reviewed
-from narratives.dates import parse_partial_date
-from narratives.drafting import DraftFact, assemble_paragraphs, engagement_sentence
-from narratives.html import sanitize_html
+from narratives.drafting import DraftFact, assemble_paragraphs
+from narratives.hooks import draft_notes, draft_wordings, event_accepted
 from narratives.models import (
-    Case,
-    CaseMembership,
     Consent,
     DomainStatus,
     EventSource,
@@ -28,53 +32,15 @@ from narratives.models import (
     SectionVersion,
     TimelineEvent,
 )
+from narratives.richtext import sanitize_html
+from narratives.selectors import timeline_list
+from narratives.timeline import timeline_csv, timeline_xlsx
+
+# ---- review: proposals become timeline events only when a person accepts them -----------------------------------
 
 
 class ReviewConflict(Exception):
     """A proposal that someone else reviewed first."""
-
-
-@transaction.atomic
-def case_create(
-    *,
-    created_by: AbstractBaseUser,
-    creator_role: str,
-    client_name: str,
-    docket_number: str,
-    client_dob: datetime.date | None = None,
-    court: str = "",
-    jurisdiction: str = "",
-    charges: str = "",
-    stage: str = Case.Stage.PRETRIAL,
-    client_goals: str = "",
-) -> Case:
-    """Open a case and put its creator on the team, so they can see what they made."""
-    case = Case(
-        created_by=created_by,
-        client_name=client_name,
-        docket_number=docket_number,
-        client_dob=client_dob,
-        court=court,
-        jurisdiction=jurisdiction,
-        charges=charges,
-        stage=stage,
-        client_goals=client_goals,
-    )
-    case.full_clean()
-    case.save()
-    case_member_set(case=case, user=created_by, role=creator_role)
-    return case
-
-
-def case_member_set(*, case: Case, user: AbstractBaseUser, role: str) -> CaseMembership:
-    """Put a user on the case's team with a role (or change their role)."""
-    membership = CaseMembership.objects.filter(case=case, user=user).first() or CaseMembership(
-        case=case, user=user
-    )
-    membership.role = role
-    membership.full_clean()
-    membership.save()
-    return membership
 
 
 def _date_sort(date: str):
@@ -147,40 +113,44 @@ def edits_from_candidate(candidate: EventCandidate) -> EventEdits:
 
 
 @transaction.atomic
-def candidate_accept(*, candidate: EventCandidate, accepted_by, edits: EventEdits | None = None) -> TimelineEvent:
-    """Put a proposal on the case's timeline (as proposed, or as the reviewer edited it), citing its span."""
+def candidate_accept(*, candidate: EventCandidate, actor: Actor, edits: EventEdits | None = None) -> TimelineEvent:
+    """Put a proposal on the case's timeline (as proposed, or as the reviewer edited it), citing its span.
+
+    The apps that follow accepted events (engagements: a service engagement) join in through `event_accepted`."""
     candidate = EventCandidate.objects.select_for_update().select_related("document__case").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
         raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
     event = _event_from(
-        case=candidate.document.case, edits=edits or edits_from_candidate(candidate), created_by=accepted_by
+        case=candidate.document.case, edits=edits or edits_from_candidate(candidate), created_by=actor.user
     )
     _source_from_candidate(event=event, candidate=candidate)
     candidate_mark_reviewed(
-        candidate=candidate,
-        review_status=EventCandidate.ReviewStatus.ACCEPTED,
-        reviewed_by=accepted_by,
-        timeline_event=event,
+        candidate=candidate, review_status=EventCandidate.ReviewStatus.ACCEPTED, reviewed_by=actor.user
     )
-    if event.kind == SERVICE_ENGAGEMENT:
-        from engagements.services import engagement_create_from_event  # here: engagements imports this module
-
-        engagement_create_from_event(event=event, created_by=accepted_by)
+    event.candidates.add(candidate)
+    audit_record(
+        actor=actor, action=AuditEntry.Action.EVENT_EDITED if edits is not None else AuditEntry.Action.EVENT_ACCEPTED,
+        case_id=event.case_id, target=event, detail={"candidate": candidate.pk},
+    )
+    event_accepted(event=event, actor=actor)
     return event
 
 
 @transaction.atomic
-def candidate_reject(*, candidate: EventCandidate, rejected_by) -> EventCandidate:
-    candidate = EventCandidate.objects.select_for_update().get(pk=candidate.pk)
+def candidate_reject(*, candidate: EventCandidate, actor: Actor) -> EventCandidate:
+    candidate = EventCandidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
         raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
-    return candidate_mark_reviewed(
-        candidate=candidate, review_status=EventCandidate.ReviewStatus.REJECTED, reviewed_by=rejected_by
+    candidate = candidate_mark_reviewed(
+        candidate=candidate, review_status=EventCandidate.ReviewStatus.REJECTED, reviewed_by=actor.user
     )
+    audit_record(actor=actor, action=AuditEntry.Action.EVENT_REJECTED, case_id=candidate.document.case_id,
+                 target=candidate)
+    return candidate
 
 
 @transaction.atomic
-def candidate_merge(*, candidate: EventCandidate, into: TimelineEvent, merged_by) -> TimelineEvent:
+def candidate_merge(*, candidate: EventCandidate, into: TimelineEvent, actor: Actor) -> TimelineEvent:
     """The same fact from another record (or page): one event, one more source."""
     candidate = EventCandidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
@@ -188,23 +158,23 @@ def candidate_merge(*, candidate: EventCandidate, into: TimelineEvent, merged_by
     if candidate.document.case_id != into.case_id:
         raise ValueError("an event can only take sources from its own case")
     _source_from_candidate(event=into, candidate=candidate)
-    candidate_mark_reviewed(
-        candidate=candidate, review_status=EventCandidate.ReviewStatus.MERGED, reviewed_by=merged_by, timeline_event=into
-    )
+    candidate_mark_reviewed(candidate=candidate, review_status=EventCandidate.ReviewStatus.MERGED, reviewed_by=actor.user)
+    into.candidates.add(candidate)
+    audit_record(actor=actor, action=AuditEntry.Action.EVENT_MERGED, case_id=into.case_id, target=into,
+                 detail={"candidate": candidate.pk})
     return into
 
 
 @transaction.atomic
-def event_create_from_page(
-    *, page: Page, start: int, end: int, edits: EventEdits, created_by
-) -> TimelineEvent:
+def event_create_from_page(*, page: Page, start: int, end: int, edits: EventEdits, actor: Actor) -> TimelineEvent:
     """An event a person added by hand, citing the text they selected on a record page."""
     if not 0 <= start < end <= len(page.text):
         raise ValidationError("The selected text is not on this page; select it again.")
-    event = _event_from(case=page.document.case, edits=edits, created_by=created_by)
+    event = _event_from(case=page.document.case, edits=edits, created_by=actor.user)
     EventSource.objects.create(
         event=event, document=page.document, page_number=page.number, start=start, end=end, quote=page.text[start:end]
     )
+    audit_record(actor=actor, action=AuditEntry.Action.EVENT_ADDED, case_id=event.case_id, target=event)
     return event
 
 
@@ -224,14 +194,17 @@ def event_update_flags(*, event: TimelineEvent, key_fact: bool | None = None, no
     return event
 
 
-def event_set_consent(*, event: TimelineEvent, consent: str, recorded_by) -> TimelineEvent:
+@transaction.atomic
+def event_set_consent(*, event: TimelineEvent, consent: str, actor: Actor) -> TimelineEvent:
     """Record the client's decision about saying this fact in court, and who recorded it, when."""
     if consent not in Consent.values:
         raise ValidationError("Unknown consent choice.")
     event.consent = consent
-    event.consent_by = recorded_by
+    event.consent_by = actor.user
     event.consent_at = timezone.now()
     event.save(update_fields=["consent", "consent_by", "consent_at", "updated_at"])
+    audit_record(actor=actor, action=AuditEntry.Action.CONSENT_CHANGED, case_id=event.case_id, target=event,
+                 detail={"consent": event.consent})
     return event
 
 
@@ -253,6 +226,15 @@ def domain_set_not_applicable(*, case: Case, category: str, not_applicable: bool
         )
     else:
         DomainStatus.objects.filter(case=case, category=category).delete()
+
+
+def timeline_spreadsheet(*, case: Case, events: list[TimelineEvent], format: str, actor: Actor) -> bytes:
+    """The events as a spreadsheet ("csv" or "xlsx") for a person to take away; the export is audited."""
+    if format not in {"csv", "xlsx"}:
+        raise ValueError("timelines export as csv or xlsx")
+    audit_record(actor=actor, action=AuditEntry.Action.TIMELINE_EXPORTED, case_id=case.pk,
+                 detail={"format": format, "events": len(events)})
+    return timeline_xlsx(events, title=f"Timeline {case.docket_number}") if format == "xlsx" else timeline_csv(events)
 
 
 # ---- narratives and sections ------------------------------------------------------------------------------
@@ -343,11 +325,23 @@ def section_remove(*, section: NarrativeSection) -> None:
 
 
 @transaction.atomic
-def section_save(
+def section_save(*, section: NarrativeSection, body: str, expected_version: int, actor: Actor) -> NarrativeSection:
+    """Save a section's text as a new version; refuse (EditConflict) if someone saved since it was loaded."""
+    saved = _section_save(section=section, body=body, expected_version=expected_version, saved_by=actor.user)
+    if saved.version != expected_version:  # nothing changed, nothing saved: nothing to record
+        _audit_saved(saved, actor=actor)
+    return saved
+
+
+def _audit_saved(section: NarrativeSection, *, actor: Actor, **detail) -> None:
+    audit_record(actor=actor, action=AuditEntry.Action.NARRATIVE_SAVED, case_id=section.narrative.case_id,
+                 target=section, detail={"version": section.version, **detail})
+
+
+def _section_save(
     *, section: NarrativeSection, body: str, expected_version: int, saved_by, note: str = ""
 ) -> NarrativeSection:
-    """Save a section's text as a new version; refuse (EditConflict) if someone saved since it was loaded."""
-    current = NarrativeSection.objects.select_for_update().get(pk=section.pk)
+    current = NarrativeSection.objects.select_for_update().select_related("narrative").get(pk=section.pk)
     if current.version != expected_version:
         raise EditConflict(current)
     clean = sanitize_html(body)
@@ -363,12 +357,16 @@ def section_save(
     return current
 
 
-def section_restore(*, section: NarrativeSection, number: int, restored_by) -> NarrativeSection:
+@transaction.atomic
+def section_restore(*, section: NarrativeSection, number: int, actor: Actor) -> NarrativeSection:
+    """Save an earlier version's text as the newest version (nothing is deleted)."""
     old = section.versions.get(number=number)
-    return section_save(
-        section=section, body=old.body, expected_version=section.version, saved_by=restored_by,
+    restored = _section_save(
+        section=section, body=old.body, expected_version=section.version, saved_by=actor.user,
         note=f"restored version {number}",
     )
+    _audit_saved(restored, actor=actor, restored=number)
+    return restored
 
 
 def _citation_label(event: TimelineEvent) -> str:
@@ -392,26 +390,37 @@ def draft_facts(*, events: list[TimelineEvent]) -> list[DraftFact]:
     ]
 
 
-def section_assemble_draft(*, section: NarrativeSection, assembled_by) -> NarrativeSection:
+@transaction.atomic
+def section_assemble_draft(*, section: NarrativeSection, actor: Actor) -> NarrativeSection:
     """Replace the section's text with a draft from its categories' accepted, client-approved events.
 
     The previous text stays in the section's versions, so nothing written by hand is lost."""
-    from narratives.selectors import timeline_list
-
     case = section.narrative.case
     events = list(timeline_list(case=case, categories=section.categories).filter(consent=Consent.APPROVED))
     body = assemble_paragraphs(
         section_draft_facts(case=case, events=events),
         dob=case.client_dob,
-        notes=section_draft_notes(case=case, categories=section.categories, events=events),
+        notes=[note for notes in draft_notes(case=case, categories=section.categories, events=events) for note in notes],
     )
-    return section_save(
-        section=section, body=body, expected_version=section.version, saved_by=assembled_by,
+    drafted = _section_save(
+        section=section, body=body, expected_version=section.version, saved_by=actor.user,
         note=f"assembled draft from {len(events)} events",
     )
+    _audit_saved(drafted, actor=actor, assembled=True)
+    return drafted
 
 
-# ---- service engagements (the engagements app keeps its events in step through these) --------------------
+def narrative_assemble_draft(*, narrative: Narrative, actor: Actor) -> int:
+    """A draft for every section that draws on timeline categories; returns how many sections were drafted."""
+    drafted = 0
+    for section in narrative.sections.all():
+        if section.categories:
+            section_assemble_draft(section=section, actor=actor)
+            drafted += 1
+    return drafted
+
+
+# ---- service engagements (the engagements app keeps its events in step through these) ----------------------
 
 
 def event_upsert_for_engagement(
@@ -470,27 +479,18 @@ def event_add_source(
 
 
 def section_draft_facts(*, case: Case, events: list[TimelineEvent]) -> list[DraftFact]:
-    """draft_facts, with each engagement's event written as an engagement sentence (attendance, status, since)."""
-    from engagements.selectors import engagement_facts_for_events  # here: engagements imports this module
-
-    written = engagement_facts_for_events(case=case, events=events)
-    today = timezone.localdate()
+    """draft_facts, with the events that apps above know better told in their words (`draft_wordings`): e.g. an
+    engagement's event as an engagement sentence (attendance, status, since)."""
+    wordings = {}
+    for found in draft_wordings(case=case, events=events):
+        wordings.update(found)
     facts = []
     for fact in draft_facts(events=events):
-        engagement = written.get(fact.event_id)
-        if isinstance(engagement, str):  # a record's words, told like any other fact
-            facts.append(replace(fact, summary=engagement))
-        elif engagement is not None:
-            facts.append(replace(fact, sentence=engagement_sentence(engagement, today=today)))
-        else:
+        wording = wordings.get(fact.event_id)
+        if wording is None:
             facts.append(fact)
+        elif wording.sentence:
+            facts.append(replace(fact, sentence=wording.sentence))
+        else:
+            facts.append(replace(fact, summary=wording.summary or fact.summary))  # a record's words, told like any fact
     return facts
-
-
-def section_draft_notes(*, case: Case, categories: list[str], events: list[TimelineEvent]) -> list[str]:
-    """Closing sentences the team chose to allow (collateral concerns), for the section about services now."""
-    if "civil_legal_services" not in categories:
-        return []
-    from engagements.selectors import collateral_notes  # here: engagements imports this module
-
-    return collateral_notes(case=case, events=events)

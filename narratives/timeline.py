@@ -7,7 +7,7 @@ import datetime
 import io
 from dataclasses import dataclass
 
-from narratives.dates import describe_when, precision_of
+from common.dates import describe_when, precision_of
 from narratives.models import TimelineEvent
 
 

@@ -14,33 +14,32 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import Actor
+from cases.access import case_for_request
+from cases.models import Case
 from evidence.selectors import document_list
 from extraction.pipeline.taxonomy import CATEGORY_CHOICES, LIFE_EVENT_CATEGORIES
-from narratives.access import case_for_request
 from narratives.forms import TimelineFilterForm
-from narratives.models import Case, Consent, TimelineEvent
-from narratives.selectors import domain_coverage, timeline_list, timeline_subjects
+from narratives.models import Consent, TimelineEvent
+from narratives.selectors import domain_coverage, timeline_event_get, timeline_list, timeline_subjects
 from narratives.services import (
     domain_set_not_applicable,
     event_mark_conflict,
     event_set_consent,
     event_update_flags,
+    timeline_spreadsheet,
 )
-from narratives.timeline import strip_svg, timeline_csv, timeline_xlsx, when, year_strip
+from narratives.timeline import strip_svg, when, year_strip
 
 TIMELINE_PAGE_SIZE = 50
+SPREADSHEET_TYPES = {"csv": "text/csv; charset=utf-8",
+                     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def _case_for(request: HttpRequest, case_id: int) -> Case:
-    return case_for_request(request, case_id)
 
 
 def _filtered(request: HttpRequest, case: Case) -> tuple[TimelineFilterForm, QuerySet[TimelineEvent]]:
@@ -79,7 +78,7 @@ def _with_links(events: list[TimelineEvent], case: Case) -> list[TimelineEvent]:
 @login_required
 @require_GET
 def timeline_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     form, events = _filtered(request, case)
     page_obj = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
     page_obj.object_list = _with_links(_with_when(page_obj.object_list), case)
@@ -111,7 +110,7 @@ def timeline_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_GET
 def timeline_event_view(request: HttpRequest, case_id: int, event_id: int) -> HttpResponse:
     """An event's place on the paginated timeline: citations in narratives link here."""
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     event = get_object_or_404(case.timeline_events, pk=event_id)
     order = list(timeline_list(case=case).values_list("pk", flat=True))
     page = order.index(event.pk) // TIMELINE_PAGE_SIZE + 1
@@ -122,23 +121,14 @@ def timeline_event_view(request: HttpRequest, case_id: int, event_id: int) -> Ht
 @login_required
 @require_GET
 def timeline_export_view(request: HttpRequest, case_id: int, format: str) -> HttpResponse:
-    case = _case_for(request, case_id)
-    if format not in {"csv", "xlsx"}:
+    case = case_for_request(request, case_id)
+    if format not in SPREADSHEET_TYPES:
         raise Http404("Timelines export as .csv or .xlsx.")
     _form, events = _filtered(request, case)
-    events = _with_when(events)
-    audit_record(action=AuditEntry.Action.TIMELINE_EXPORTED, request=request, case_id=case.pk,
-                 detail={"format": format, "events": len(events)})
+    content = timeline_spreadsheet(case=case, events=_with_when(events), format=format, actor=Actor.from_request(request))
     stem = f"timeline-{case.docket_number}".replace("/", "-")
-    if format == "xlsx":
-        response = HttpResponse(
-            timeline_xlsx(events, title=f"Timeline {case.docket_number}"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-    else:
-        response = HttpResponse(timeline_csv(events), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+    response = HttpResponse(content, content_type=SPREADSHEET_TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{format}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -155,16 +145,14 @@ def _back(request: HttpRequest, case: Case, event: TimelineEvent | None = None) 
 @login_required
 @require_POST
 def event_update_view(request: HttpRequest, case_id: int, event_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     event = get_object_or_404(case.timeline_events, pk=event_id)
     if "consent" in request.POST:
         try:
-            event_set_consent(event=event, consent=request.POST["consent"], recorded_by=request.user)
+            event_set_consent(event=event, consent=request.POST["consent"], actor=Actor.from_request(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            audit_record(action=AuditEntry.Action.CONSENT_CHANGED, request=request, case_id=case.pk, obj=event,
-                         detail={"consent": event.consent})
             messages.success(request, f"Consent recorded: {event.get_consent_display()}.")
     if "key_fact" in request.POST or "note" in request.POST:
         event_update_flags(
@@ -178,9 +166,10 @@ def event_update_view(request: HttpRequest, case_id: int, event_id: int) -> Http
 @login_required
 @require_POST
 def event_conflict_view(request: HttpRequest, case_id: int, event_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     event = get_object_or_404(case.timeline_events, pk=event_id)
-    other = case.timeline_events.filter(pk=request.POST.get("other") or 0).first()
+    other_id = request.POST.get("other", "")
+    other = timeline_event_get(case=case, event_id=int(other_id)) if other_id.isdigit() else None
     if other is None:
         messages.error(request, "Choose another event of this case.")
         return _back(request, case, event)
@@ -194,14 +183,14 @@ def event_conflict_view(request: HttpRequest, case_id: int, event_id: int) -> Ht
 @login_required
 @require_GET
 def coverage_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     return render(request, "narratives/coverage.html", {"case": case, "domains": domain_coverage(case=case)})
 
 
 @login_required
 @require_POST
 def domain_status_view(request: HttpRequest, case_id: int, category: str) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     if category not in LIFE_EVENT_CATEGORIES:
         messages.error(request, "Unknown domain.")
     else:

@@ -1,13 +1,22 @@
 from django.urls import path
 
-from narratives import editor_views, timeline_views, views
+from narratives import editor_views, review_views, timeline_views
 
 app_name = "narratives"
 
 urlpatterns = [
-    path("", views.case_list_view, name="case_list"),
-    path("cases/new/", views.case_create_view, name="case_create"),
-    path("cases/<int:case_id>/", views.case_detail_view, name="case_detail"),
+    # The review of proposals, and events added by hand from a record page.
+    path("cases/<int:case_id>/review/", review_views.review_queue_view, name="review_queue"),
+    path("cases/<int:case_id>/review/<int:candidate_id>/accept/", review_views.candidate_accept_view, name="candidate_accept"),
+    path("cases/<int:case_id>/review/<int:candidate_id>/reject/", review_views.candidate_reject_view, name="candidate_reject"),
+    path("cases/<int:case_id>/review/<int:candidate_id>/merge/", review_views.candidate_merge_view, name="candidate_merge"),
+    path("cases/<int:case_id>/review/<int:candidate_id>/edit/", review_views.candidate_edit_view, name="candidate_edit"),
+    path(
+        "cases/<int:case_id>/records/<int:document_id>/pages/<int:number>/add-event/",
+        review_views.event_add_from_page_view,
+        name="event_add_from_page",
+    ),
+    # The timeline.
     path("cases/<int:case_id>/timeline/", timeline_views.timeline_view, name="timeline"),
     path(
         "cases/<int:case_id>/timeline/export.<str:format>",
@@ -21,6 +30,7 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/coverage/", timeline_views.coverage_view, name="coverage"),
     path("cases/<int:case_id>/coverage/<slug:category>/", timeline_views.domain_status_view, name="domain_status"),
+    # Narratives and their sections.
     path("cases/<int:case_id>/narratives/", editor_views.narrative_list_view, name="narrative_list"),
     path("cases/<int:case_id>/narratives/<int:narrative_id>/", editor_views.narrative_editor_view, name="narrative_editor"),
     path(
