@@ -5,11 +5,11 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from common.dates import validate_partial_date
 from engagements.attendance_csv import MAX_BYTES
 from engagements.models import ClientPreference, CollateralFlag, Engagement, EngagementEvidence, EngagementLogEntry
 from engagements.services import EngagementDetails
 from extraction.pipeline.taxonomy import SERVICE_TYPE_CHOICES, STATUS_CHOICES
-from narratives.dates import validate_partial_date
 
 DATE_HELP = "YYYY-MM-DD; YYYY-MM or YYYY if that is all that is known."
 

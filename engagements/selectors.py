@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from cases.models import Case
+from cases.selectors import case_list_for_user
+from common.dates import parse_partial_date
 from engagements.attendance import Attendance, attendance_from
 from engagements.models import (
     OPEN_STATUSES,
@@ -19,10 +22,8 @@ from engagements.models import (
     Engagement,
     EngagementLogEntry,
 )
-from narratives.dates import parse_partial_date
-from narratives.drafting import EngagementFact, collateral_note
-from narratives.models import Case, Consent, TimelineEvent
-from narratives.selectors import case_list_for_user
+from engagements.wording import EngagementFact, collateral_note
+from narratives.models import Consent, TimelineEvent
 
 STALE_AFTER_DAYS = 30  # an engagement with no contact or session logged for this long needs a call
 REFERRAL_WAIT_DAYS = 14  # a referral not enrolled after this long needs following up

@@ -1,5 +1,7 @@
 """Writes of the engagements app. Every change to an engagement also brings its timeline event up to date
-(through narratives.services), so the timeline and the narrative never show a stale status or count."""
+(through narratives.services), so the timeline and the narrative never show a stale status or count.
+
+The services a person's action goes through take an `actor` and write its audit entry."""
 
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import Actor, audit_record
+from cases.models import Case
+from common.dates import parse_partial_date
 from engagements.attendance import SESSION_KINDS, long_date
 from engagements.attendance_csv import AttendanceCsvRejected, AttendanceRow, parse_attendance_csv
 from engagements.models import (
@@ -32,8 +38,7 @@ from engagements.wording import timeline_summary
 from evidence.models import Document
 from evidence.services import DuplicateRecord, document_upload
 from extraction.pipeline.taxonomy import SERVICE_TYPES, STATUSES
-from narratives.dates import parse_partial_date
-from narratives.models import Case, TimelineEvent
+from narratives.models import TimelineEvent
 from narratives.services import event_add_source, event_upsert_for_engagement
 
 logger = logging.getLogger(__name__)
@@ -167,14 +172,32 @@ def engagement_create(
     case: Case,
     details: EngagementDetails,
     status: str,
-    created_by,
+    actor: Actor,
+    status_date: str = "",
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> Engagement:
+    """A new engagement entered by the team, its first dated status (with "referred" before it when a referral date
+    is known) and its timeline event."""
+    return _engagement_create(case=case, details=details, status=status, actor=actor, status_date=status_date,
+                              reason=reason, today=today)
+
+
+def _engagement_create(
+    *,
+    case: Case,
+    details: EngagementDetails,
+    status: str,
+    actor: Actor,
     status_date: str = "",
     reason: str = "",
     origin: str = Engagement.Origin.TEAM,
+    made_from: str = "",
     today: datetime.date | None = None,
 ) -> Engagement:
-    """A new engagement, its first dated status (with "referred" before it when a referral date is known) and
-    its timeline event."""
+    """engagement_create, for an engagement that may also be made from an attendance file or a collateral concern's
+    referral (`made_from`, recorded in the audit entry)."""
+    created_by = actor.user
     today = _today(today)
     if status not in STATUSES:
         raise ValidationError({"status": "Choose a status."})
@@ -199,8 +222,16 @@ def engagement_create(
                        recorded_by=created_by)
     _status_change(engagement=engagement, status=status, date=date, reason=reason, recorded_by=created_by)
     _sync_event(engagement, saved_by=created_by)
+    _audit(actor, AuditEntry.Action.ENGAGEMENT_CREATED, engagement, service_type=engagement.service_type,
+           status=engagement.status, **({"from": made_from} if made_from else {}))
     logger.info("engagements.created", extra={"engagement_id": engagement.pk, "case_id": case.pk})
     return engagement
+
+
+def _audit(actor: Actor, action: str, engagement: Engagement | None = None, *, case_id: int | None = None,
+           target=None, **detail) -> None:
+    audit_record(actor=actor, action=action, case_id=case_id if case_id is not None else engagement.case_id,
+                 target=target if target is not None else engagement, detail=detail)
 
 
 def _placeholder_event(engagement: Engagement, saved_by) -> TimelineEvent:
@@ -223,6 +254,7 @@ def _check_status_date(date: str, *, today: datetime.date) -> None:
 @transaction.atomic
 def engagement_create_from_event(*, event: TimelineEvent, created_by) -> Engagement:
     """The engagement a record states (an accepted proposal of kind service_engagement); safe to call twice.
+    The acceptance is audited by the review; this is part of it.
 
     It starts unfollowed: records tell history as well as current services, and the Advocate decides."""
     existing = Engagement.objects.filter(event=event).first()
@@ -256,8 +288,9 @@ def engagement_create_from_event(*, event: TimelineEvent, created_by) -> Engagem
 
 @transaction.atomic
 def engagement_update(
-    *, engagement: Engagement, details: EngagementDetails, updated_by, today: datetime.date | None = None
+    *, engagement: Engagement, details: EngagementDetails, actor: Actor, today: datetime.date | None = None
 ) -> Engagement:
+    updated_by = actor.user
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     _apply_details(engagement, details, today=_today(today))
     if not engagement.provider_name and engagement.origin != Engagement.Origin.RECORD:
@@ -265,14 +298,16 @@ def engagement_update(
     engagement.full_clean()
     engagement.save()
     _sync_event(engagement, saved_by=updated_by)
+    _audit(actor, AuditEntry.Action.ENGAGEMENT_CHANGED, engagement, change="details")
     return engagement
 
 
 @transaction.atomic
 def engagement_change_status(
-    *, engagement: Engagement, status: str, date: str, changed_by, reason: str = "", today: datetime.date | None = None
+    *, engagement: Engagement, status: str, date: str, actor: Actor, reason: str = "", today: datetime.date | None = None
 ) -> EngagementStatusChange:
     """A dated step in the history. Closing sets the end date; starting sets the start date if none was known."""
+    changed_by = actor.user
     today = _today(today)
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     if status not in STATUSES:
@@ -301,15 +336,17 @@ def engagement_change_status(
     engagement.full_clean()
     engagement.save()
     _sync_event(engagement, saved_by=changed_by)
+    _audit(actor, AuditEntry.Action.ENGAGEMENT_CHANGED, engagement, change="status", status=change.status)
     return change
 
 
 @transaction.atomic
 def engagement_log_add(
-    *, engagement: Engagement, date: datetime.date, kind: str, recorded_by, note: str = "",
+    *, engagement: Engagement, date: datetime.date, kind: str, actor: Actor, note: str = "",
     today: datetime.date | None = None,
 ) -> EngagementLogEntry:
     """Log a session (attended, missed, excused) or a contact on one day."""
+    recorded_by = actor.user
     today = _today(today)
     if date > today:
         raise ValidationError({"date": "Only what has happened can be logged: the date is in the future."})
@@ -327,6 +364,7 @@ def engagement_log_add(
     except IntegrityError:  # two people logged the same session at once
         raise ValidationError({"date": f"A session on {long_date(date)} is already logged."}) from None
     _sync_event(engagement, saved_by=recorded_by)
+    _audit(actor, AuditEntry.Action.ENGAGEMENT_CHANGED, engagement, change="log_added", entry=entry.pk, kind=entry.kind)
     return entry
 
 
@@ -336,15 +374,20 @@ def _began(engagement: Engagement) -> datetime.date | None:
 
 
 @transaction.atomic
-def engagement_log_remove(*, entry: EngagementLogEntry, removed_by) -> None:
+def engagement_log_remove(*, entry: EngagementLogEntry, actor: Actor) -> None:
     engagement = entry.engagement
+    entry_id = entry.pk
     entry.delete()
-    _sync_event(engagement, saved_by=removed_by)
+    _sync_event(engagement, saved_by=actor.user)
+    _audit(actor, AuditEntry.Action.ENGAGEMENT_CHANGED, engagement, change="log_removed", entry=entry_id)
 
 
-def engagement_set_followed(*, engagement: Engagement, followed: bool) -> Engagement:
+@transaction.atomic
+def engagement_set_followed(*, engagement: Engagement, followed: bool, actor: Actor) -> Engagement:
+    """Follow the engagement on the dashboard (or stop following it)."""
     engagement.followed = followed
     engagement.save(update_fields=["followed", "updated_at"])
+    _audit(actor, AuditEntry.Action.ENGAGEMENT_CHANGED, engagement, change="followed", followed=followed)
     return engagement
 
 
@@ -353,7 +396,7 @@ def engagement_attach_evidence(
     *,
     engagement: Engagement,
     kind: str,
-    attached_by,
+    actor: Actor,
     file: File | None = None,
     document: Document | None = None,
     page_number: int = 1,
@@ -361,7 +404,9 @@ def engagement_attach_evidence(
     """Link a record to the engagement and cite its page on the engagement's event.
 
     A file goes through evidence.document_upload (the same validation, storage and queued reading as any
-    record; RecordRejected means nothing was stored); a file already in the case is linked, not stored twice."""
+    record, audited as an upload; RecordRejected means nothing was stored); a file already in the case is linked, not
+    stored twice."""
+    attached_by = actor.user
     if (file is None) == (document is None):
         raise ValidationError("Choose a file to upload or a record already in the case (one of the two).")
     if kind not in EngagementEvidence.Kind.values:
@@ -370,7 +415,7 @@ def engagement_attach_evidence(
     if file is not None:
         try:
             uploaded = document = document_upload(
-                case=engagement.case, file=file, uploaded_by=attached_by,
+                case=engagement.case, file=file, actor=actor,
                 record_type=EVIDENCE_RECORD_TYPES.get(kind, Document.RecordType.OTHER),
                 source=engagement.provider_name[:200],
             )
@@ -392,6 +437,8 @@ def engagement_attach_evidence(
             event=engagement.event, document=document, page_number=page_number, start=0, end=WHOLE_PAGE_END,
             quote=f"{link.get_kind_display()}: {document.original_name}",
         )
+        _audit(actor, AuditEntry.Action.EVIDENCE_ATTACHED, engagement, document=link.document_id, kind=link.kind,
+               page=link.page_number)
     except BaseException:
         if uploaded is not None:
             uploaded.file.delete(save=False)  # the atomic block rolls its row back: no file without a row
@@ -423,7 +470,7 @@ def attendance_import(
     case: Case,
     data: bytes,
     file_name: str,
-    imported_by,
+    actor: Actor,
     engagement: Engagement | None = None,
     new_engagement: EngagementDetails | None = None,
     today: datetime.date | None = None,
@@ -431,6 +478,7 @@ def attendance_import(
     """Import a provider's attendance file into an engagement (or a new one made from it), all or nothing.
 
     Raises AttendanceCsvRejected with every problem, line by line; then nothing at all is stored."""
+    imported_by = actor.user
     today = _today(today)
     if (engagement is None) == (new_engagement is None):
         raise ValueError("import into an engagement or a new one, not both")
@@ -444,14 +492,15 @@ def attendance_import(
             raise AttendanceCsvRejected(errors)
     else:
         first = min(row.date for row in rows)
-        engagement = engagement_create(
+        engagement = _engagement_create(
             case=case,
             details=EngagementDetails(**{**_as_dict(new_engagement),
                                          "start_date": new_engagement.start_date or first.isoformat()}),
             status="active",
             status_date=first.isoformat() if not new_engagement.start_date else "",
             origin=Engagement.Origin.IMPORT,
-            created_by=imported_by,
+            made_from="import",
+            actor=actor,
             today=today,
         )
         errors = _check_rows_against(engagement, rows)
@@ -471,6 +520,7 @@ def attendance_import(
         for row in rows
     )
     _sync_event(engagement, saved_by=imported_by)
+    _audit(actor, AuditEntry.Action.ATTENDANCE_IMPORTED, engagement, rows=batch.rows, **{"import": batch.pk})
     logger.info("engagements.attendance_imported", extra={"engagement_id": engagement.pk, "rows": len(rows)})
     return batch
 
@@ -482,24 +532,19 @@ def _as_dict(details: EngagementDetails) -> dict:
 # ---- the client's goals and how they are referred to ------------------------------------------------------------
 
 
-def client_goal_add(*, case: Case, text: str, added_by) -> ClientGoal:
+@transaction.atomic
+def client_goal_add(*, case: Case, text: str, actor: Actor) -> ClientGoal:
     """A goal in the client's words, after the ones they already gave (the team can move it up)."""
     last = case.goal_items.aggregate(last=Max("priority"))["last"] or 0
-    goal = ClientGoal(case=case, text=text.strip(), priority=last + 1, created_by=added_by)
+    goal = ClientGoal(case=case, text=text.strip(), priority=last + 1, created_by=actor.user)
     goal.full_clean()
     goal.save()
-    return goal
-
-
-def client_goal_update(*, goal: ClientGoal, text: str) -> ClientGoal:
-    goal.text = text.strip()
-    goal.full_clean()
-    goal.save(update_fields=["text"])
+    _audit(actor, AuditEntry.Action.CLIENT_GOALS_CHANGED, case_id=case.pk, target=goal, change="added")
     return goal
 
 
 @transaction.atomic
-def client_goal_move(*, goal: ClientGoal, offset: int) -> None:
+def client_goal_move(*, goal: ClientGoal, offset: int, actor: Actor) -> None:
     """Move a goal up (offset -1, more important) or down (+1); priorities stay 1, 2, 3, ..."""
     ordered = list(ClientGoal.objects.select_for_update().filter(case_id=goal.case_id).order_by("priority", "pk"))
     index = next(i for i, g in enumerate(ordered) if g.pk == goal.pk)
@@ -508,24 +553,30 @@ def client_goal_move(*, goal: ClientGoal, offset: int) -> None:
     for priority, item in enumerate(ordered, 1):
         if item.priority != priority:
             ClientGoal.objects.filter(pk=item.pk).update(priority=priority)
+    _audit(actor, AuditEntry.Action.CLIENT_GOALS_CHANGED, case_id=goal.case_id,
+           change="up" if offset < 0 else "down", goal=goal.pk)
 
 
 @transaction.atomic
-def client_goal_remove(*, goal: ClientGoal) -> None:
+def client_goal_remove(*, goal: ClientGoal, actor: Actor) -> None:
     """Remove a goal; engagements tied to it keep going, untied."""
-    case_id = goal.case_id
+    case_id, goal_id = goal.case_id, goal.pk
     goal.delete()
     for priority, item in enumerate(ClientGoal.objects.filter(case_id=case_id).order_by("priority", "pk"), 1):
         if item.priority != priority:
             ClientGoal.objects.filter(pk=item.pk).update(priority=priority)
+    _audit(actor, AuditEntry.Action.CLIENT_GOALS_CHANGED, case_id=case_id, change="remove", goal=goal_id)
 
 
-def client_preference_set(*, case: Case, name_in_court: str, pronoun: str) -> ClientPreference:
+@transaction.atomic
+def client_preference_set(*, case: Case, name_in_court: str, pronoun: str, actor: Actor) -> ClientPreference:
+    """How drafts name the client and refer to them."""
     preference = ClientPreference.objects.filter(case=case).first() or ClientPreference(case=case)
     preference.name_in_court = name_in_court.strip()
     preference.pronoun = pronoun
     preference.full_clean()
     preference.save()
+    _audit(actor, AuditEntry.Action.CLIENT_GOALS_CHANGED, case_id=case.pk, change="naming")
     return preference
 
 
@@ -538,7 +589,7 @@ def collateral_flag_set(
     case: Case,
     concern: str,
     status: str,
-    updated_by,
+    actor: Actor,
     note: str = "",
     share_in_narrative: bool = False,
     referral: Engagement | None = None,
@@ -547,6 +598,7 @@ def collateral_flag_set(
 ) -> CollateralFlag:
     """Record (or update) a collateral concern raised with the client; naming a provider makes the referral
     (a civil legal services engagement, status referred, today)."""
+    updated_by = actor.user
     today = _today(today)
     if concern not in CollateralFlag.Concern.values:
         raise ValidationError({"concern": "Choose a concern."})
@@ -555,7 +607,7 @@ def collateral_flag_set(
     if referral is not None and (referral.case_id != case.pk or referral.service_type != "civil_legal_services"):
         raise ValidationError({"referral": "The referral must be a civil legal services engagement of this case."})
     if new_referral_provider.strip():
-        referral = engagement_create(
+        referral = _engagement_create(
             case=case,
             details=EngagementDetails(
                 service_type="civil_legal_services", provider_name=new_referral_provider.strip(),
@@ -563,7 +615,8 @@ def collateral_flag_set(
                 referred_by=updated_by.get_full_name() or updated_by.get_username(),
             ),
             status="referred",
-            created_by=updated_by,
+            made_from="collateral",
+            actor=actor,
             today=today,
         )
     if status == CollateralFlag.Status.REFERRED and referral is None:
@@ -578,8 +631,13 @@ def collateral_flag_set(
     flag.updated_by = updated_by
     flag.full_clean()
     flag.save()
+    _audit(actor, AuditEntry.Action.COLLATERAL_CHANGED, case_id=case.pk, target=flag, concern=flag.concern,
+           status=flag.status, shared=flag.share_in_narrative)
     return flag
 
 
-def collateral_flag_remove(*, flag: CollateralFlag) -> None:
+@transaction.atomic
+def collateral_flag_remove(*, flag: CollateralFlag, actor: Actor) -> None:
+    case_id, concern = flag.case_id, flag.concern
     flag.delete()
+    _audit(actor, AuditEntry.Action.COLLATERAL_CHANGED, case_id=case_id, concern=concern, removed=True)

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import Actor
+from cases.access import case_for_request
+from cases.selectors import case_role_of
 from engagements.attendance_csv import MAX_ERRORS_SHOWN, AttendanceCsvRejected
 from engagements.forms import (
     AttendanceImportForm,
@@ -55,20 +56,14 @@ from engagements.services import (
 )
 from evidence.selectors import document_list
 from evidence.services import RecordRejected
-from narratives.access import case_for_request
-from narratives.models import Case, Consent
-from narratives.selectors import case_role_of
+from narratives.models import Consent
 
 NEXT_STATUS = {"referred": "enrolled", "enrolled": "active", "active": "completed", "completed": "active",
                "discontinued": "active", "": "active"}
 
 
-def _case_for(request: HttpRequest, case_id: int) -> Case:
-    return case_for_request(request, case_id)
-
-
 def _engagement_for(request: HttpRequest, case_id: int, engagement_id: int) -> Engagement:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     return get_object_or_404(engagement_list(case=case).select_related("case"), pk=engagement_id)
 
 
@@ -96,7 +91,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def engagement_list_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     order = {"active": 0, "enrolled": 1, "referred": 2, "completed": 3, "discontinued": 4, "": 5}
     rows = sorted(case_engagement_rows(case=case), key=lambda r: (order.get(r.engagement.status, 5), r.engagement.pk))
     return render(
@@ -115,7 +110,7 @@ def engagement_list_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def engagement_create_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     goals = list(client_goal_list(case=case))
     form = EngagementCreateForm(request.POST or None, goals=goals,
                                 initial={"referred_by": request.user.get_full_name() or request.user.get_username()})
@@ -124,13 +119,11 @@ def engagement_create_view(request: HttpRequest, case_id: int) -> HttpResponse:
             engagement = engagement_create(
                 case=case, details=form.details(), status=form.cleaned_data["status"],
                 status_date=form.cleaned_data["status_date"], reason=form.cleaned_data["reason"],
-                created_by=request.user,
+                actor=Actor.from_request(request),
             )
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            audit_record(action=AuditEntry.Action.ENGAGEMENT_CREATED, request=request, case_id=case.pk, obj=engagement,
-                         detail={"service_type": engagement.service_type, "status": engagement.status})
             messages.success(request, f"Engagement created: {engagement}. It is on the timeline too.")
             return redirect(_detail_url(engagement))
     return render(request, "engagements/engagement_form.html", {"case": case, "form": form, "goals": goals},
@@ -184,12 +177,11 @@ def engagement_update_view(request: HttpRequest, case_id: int, engagement_id: in
     form = EngagementForm(request.POST or None, goals=goals, initial=EngagementForm.initial_from(engagement))
     if request.method == "POST" and form.is_valid():
         try:
-            engagement = engagement_update(engagement=engagement, details=form.details(), updated_by=request.user)
+            engagement = engagement_update(engagement=engagement, details=form.details(),
+                                           actor=Actor.from_request(request))
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            audit_record(action=AuditEntry.Action.ENGAGEMENT_CHANGED, request=request, case_id=case_id, obj=engagement,
-                         detail={"change": "details"})
             messages.success(request, "Engagement saved; the timeline shows the change.")
             return redirect(_detail_url(engagement))
     return render(request, "engagements/engagement_form.html",
@@ -211,13 +203,11 @@ def engagement_status_view(request: HttpRequest, case_id: int, engagement_id: in
         try:
             change = engagement_change_status(
                 engagement=engagement, status=form.cleaned_data["status"], date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"], changed_by=request.user,
+                reason=form.cleaned_data["reason"], actor=Actor.from_request(request),
             )
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            audit_record(action=AuditEntry.Action.ENGAGEMENT_CHANGED, request=request, case_id=case_id, obj=engagement,
-                         detail={"change": "status", "status": change.status})
             messages.success(request, f"Status changed to {change.get_status_display().lower()}.")
             return redirect(_detail_url(engagement, "history"))
     return _invalid(request, engagement, status_form=form)
@@ -232,13 +222,11 @@ def log_add_view(request: HttpRequest, case_id: int, engagement_id: int) -> Http
         try:
             entry = engagement_log_add(
                 engagement=engagement, date=form.cleaned_data["date"], kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"], recorded_by=request.user,
+                note=form.cleaned_data["note"], actor=Actor.from_request(request),
             )
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            audit_record(action=AuditEntry.Action.ENGAGEMENT_CHANGED, request=request, case_id=case_id, obj=engagement,
-                         detail={"change": "log_added", "entry": entry.pk, "kind": entry.kind})
             messages.success(request, f"Logged: {entry.get_kind_display().lower()} on {entry.date:%B} {entry.date.day}, {entry.date.year}.")
             if entry.is_session and engagement.status == "referred":
                 messages.info(request, "Sessions are being logged but the status is still “referred”: "
@@ -252,9 +240,7 @@ def log_add_view(request: HttpRequest, case_id: int, engagement_id: int) -> Http
 def log_remove_view(request: HttpRequest, case_id: int, engagement_id: int, entry_id: int) -> HttpResponse:
     engagement = _engagement_for(request, case_id, engagement_id)
     entry = get_object_or_404(engagement.log_entries, pk=entry_id)
-    engagement_log_remove(entry=entry, removed_by=request.user)
-    audit_record(action=AuditEntry.Action.ENGAGEMENT_CHANGED, request=request, case_id=case_id, obj=engagement,
-                 detail={"change": "log_removed", "entry": entry_id})
+    engagement_log_remove(entry=entry, actor=Actor.from_request(request))
     messages.success(request, "Log entry removed.")
     return redirect(_detail_url(engagement, "log"))
 
@@ -270,7 +256,7 @@ def evidence_attach_view(request: HttpRequest, case_id: int, engagement_id: int)
         document = documents.filter(pk=data["document"]).first() if data["document"] else None
         try:
             link = engagement_attach_evidence(
-                engagement=engagement, kind=data["kind"], attached_by=request.user,
+                engagement=engagement, kind=data["kind"], actor=Actor.from_request(request),
                 file=data["file"] or None, document=document, page_number=data["page_number"],
             )
         except RecordRejected as rejection:
@@ -278,8 +264,6 @@ def evidence_attach_view(request: HttpRequest, case_id: int, engagement_id: int)
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            audit_record(action=AuditEntry.Action.EVIDENCE_ATTACHED, request=request, case_id=case_id, obj=engagement,
-                         detail={"document": link.document_id, "kind": link.kind, "page": link.page_number})
             messages.success(request, f"{link.document.original_name} attached as {link.get_kind_display().lower()}; "
                                       f"the timeline cites it (p. {link.page_number}).")
             return redirect(_detail_url(engagement, "evidence"))
@@ -291,9 +275,7 @@ def evidence_attach_view(request: HttpRequest, case_id: int, engagement_id: int)
 def engagement_follow_view(request: HttpRequest, case_id: int, engagement_id: int) -> HttpResponse:
     engagement = _engagement_for(request, case_id, engagement_id)
     followed = request.POST.get("followed") == "1"
-    engagement_set_followed(engagement=engagement, followed=followed)
-    audit_record(action=AuditEntry.Action.ENGAGEMENT_CHANGED, request=request, case_id=case_id, obj=engagement,
-                 detail={"change": "followed", "followed": followed})
+    engagement_set_followed(engagement=engagement, followed=followed, actor=Actor.from_request(request))
     messages.success(request, "Followed on the dashboard." if followed else "No longer followed on the dashboard.")
     target = request.POST.get("next", "")
     if target == "list":
@@ -309,7 +291,7 @@ def engagement_follow_view(request: HttpRequest, case_id: int, engagement_id: in
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_import_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     engagements = list(engagement_list(case=case).filter(followed=True)) or list(engagement_list(case=case))
     initial = {"engagement": request.GET.get("engagement", "")}
     form = AttendanceImportForm(request.POST or None, request.FILES or None, engagements=engagements, initial=initial)
@@ -321,19 +303,13 @@ def attendance_import_view(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             batch = attendance_import(
                 case=case, engagement=target, new_engagement=form.new_engagement(), data=upload.read(),
-                file_name=upload.name or "", imported_by=request.user,
+                file_name=upload.name or "", actor=Actor.from_request(request),
             )
         except AttendanceCsvRejected as rejected:
             errors = rejected.errors
         except ValidationError as error:
             errors = _errors(error)
         else:
-            if target is None:
-                audit_record(action=AuditEntry.Action.ENGAGEMENT_CREATED, request=request, case_id=case.pk,
-                             obj=batch.engagement, detail={"service_type": batch.engagement.service_type,
-                                                           "status": batch.engagement.status, "from": "import"})
-            audit_record(action=AuditEntry.Action.ATTENDANCE_IMPORTED, request=request, case_id=case.pk,
-                         obj=batch.engagement, detail={"rows": batch.rows, "import": batch.pk})
             messages.success(request, f"Imported {batch.rows} session{'s' if batch.rows != 1 else ''} from "
                                       f"{batch.file_name} into {batch.engagement}.")
             return redirect(_detail_url(batch.engagement, "log"))
@@ -351,23 +327,19 @@ def attendance_import_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def goals_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     goal_form = GoalForm(request.POST if request.POST.get("form") == "goal" else None)
     preference = client_preference_of(case=case)
     preference_form = PreferenceForm(request.POST if request.POST.get("form") == "preference" else None,
                                      instance=preference)
     if request.method == "POST":
         if goal_form.is_bound and goal_form.is_valid():
-            goal = client_goal_add(case=case, text=goal_form.cleaned_data["text"], added_by=request.user)
-            audit_record(action=AuditEntry.Action.CLIENT_GOALS_CHANGED, request=request, case_id=case.pk, obj=goal,
-                         detail={"change": "added"})
+            client_goal_add(case=case, text=goal_form.cleaned_data["text"], actor=Actor.from_request(request))
             messages.success(request, "Goal added.")
             return redirect("engagements:goals", case_id=case.pk)
         if preference_form.is_bound and preference_form.is_valid():
             client_preference_set(case=case, name_in_court=preference_form.cleaned_data["name_in_court"],
-                                  pronoun=preference_form.cleaned_data["pronoun"])
-            audit_record(action=AuditEntry.Action.CLIENT_GOALS_CHANGED, request=request, case_id=case.pk,
-                         detail={"change": "naming"})
+                                  pronoun=preference_form.cleaned_data["pronoun"], actor=Actor.from_request(request))
             messages.success(request, "Saved: drafts will name the client this way.")
             return redirect("engagements:goals", case_id=case.pk)
     return render(
@@ -382,19 +354,17 @@ def goals_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_change_view(request: HttpRequest, case_id: int, goal_id: int, action: str) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     goal = get_object_or_404(case.goal_items, pk=goal_id)
     if action == "up":
-        client_goal_move(goal=goal, offset=-1)
+        client_goal_move(goal=goal, offset=-1, actor=Actor.from_request(request))
     elif action == "down":
-        client_goal_move(goal=goal, offset=1)
+        client_goal_move(goal=goal, offset=1, actor=Actor.from_request(request))
     elif action == "remove":
-        client_goal_remove(goal=goal)
+        client_goal_remove(goal=goal, actor=Actor.from_request(request))
         messages.success(request, "Goal removed; engagements tied to it keep going.")
     else:
         raise Http404("No such change.")
-    audit_record(action=AuditEntry.Action.CLIENT_GOALS_CHANGED, request=request, case_id=case.pk,
-                 detail={"change": action, "goal": goal_id})
     return redirect("engagements:goals", case_id=case.pk)
 
 
@@ -404,14 +374,12 @@ def goal_change_view(request: HttpRequest, case_id: int, goal_id: int, action: s
 @login_required
 @require_http_methods(["GET", "POST"])
 def collateral_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     referrals = list(case.engagements.filter(service_type="civil_legal_services"))
     form = CollateralFlagForm(request.POST or None, referrals=referrals)
     if request.method == "POST" and request.POST.get("remove"):
         flag = get_object_or_404(case.collateral_flags, concern=request.POST["remove"])
-        collateral_flag_remove(flag=flag)
-        audit_record(action=AuditEntry.Action.COLLATERAL_CHANGED, request=request, case_id=case.pk,
-                     detail={"concern": flag.concern, "removed": True})
+        collateral_flag_remove(flag=flag, actor=Actor.from_request(request))
         messages.success(request, f"{flag.get_concern_display()}: removed.")
         return redirect("engagements:collateral", case_id=case.pk)
     if request.method == "POST" and form.is_valid():
@@ -421,17 +389,11 @@ def collateral_view(request: HttpRequest, case_id: int) -> HttpResponse:
             flag = collateral_flag_set(
                 case=case, concern=data["concern"], status=data["status"], note=data["note"],
                 share_in_narrative=data["share_in_narrative"], referral=referral,
-                new_referral_provider=data["new_referral_provider"], updated_by=request.user,
+                new_referral_provider=data["new_referral_provider"], actor=Actor.from_request(request),
             )
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            if data["new_referral_provider"].strip() and flag.referral is not None:
-                audit_record(action=AuditEntry.Action.ENGAGEMENT_CREATED, request=request, case_id=case.pk,
-                             obj=flag.referral, detail={"service_type": flag.referral.service_type,
-                                                        "status": flag.referral.status, "from": "collateral"})
-            audit_record(action=AuditEntry.Action.COLLATERAL_CHANGED, request=request, case_id=case.pk, obj=flag,
-                         detail={"concern": flag.concern, "status": flag.status, "shared": flag.share_in_narrative})
             messages.success(request, f"{flag.get_concern_display()}: {flag.get_status_display().lower()}.")
             return redirect("engagements:collateral", case_id=case.pk)
     flags = {flag.concern: flag for flag in collateral_flag_list(case=case)}
@@ -451,7 +413,7 @@ def collateral_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def client_summary_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_for(request, case_id)
+    case = case_for_request(request, case_id)
     return render(
         request,
         "engagements/client_summary.html",

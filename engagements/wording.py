@@ -1,13 +1,16 @@
-"""Plain words about an engagement: the timeline's one-line summary and the client summary's phrases.
+"""Plain words about an engagement: the timeline's one-line summary, the client summary's phrases, and the narrative's
+sentence about each engagement the client approved (and about the collateral concerns they allowed).
 
 Pure Python; every figure comes from the engagement's fields and logged rows."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+from common.dates import describe_partial_date, describe_when, parse_partial_date, precision_of
 from engagements.attendance import Attendance
-from narratives.dates import describe_partial_date, parse_partial_date
 
 
 def timeline_summary(
@@ -74,6 +77,100 @@ def client_attendance(attendance: Attendance) -> str:
     return text
 
 
-def date_is_past(value: str, *, today: datetime.date) -> bool:
-    parsed = parse_partial_date(value)
-    return parsed is not None and parsed < today
+# ---- the narrative's "What the client is doing now" ----------------------------------------------------------
+
+PRONOUNS = {
+    # subject, object, possessive
+    "he": ("he", "him", "his"),
+    "she": ("she", "her", "her"),
+    "they": ("they", "them", "their"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementFact:
+    """What the draft may say about one engagement; every number in it comes from logged rows."""
+
+    client: str  # how the narrative names the client, e.g. "Mr. Ashby"
+    pronoun: str  # "he", "she" or "they"
+    what: str  # the programme in plain words, e.g. "outpatient treatment"
+    provider: str
+    status: str  # a status slug of taxonomy.md, or "" when no record states one
+    referral_date: str = ""  # partial dates, as the engagement keeps them
+    start_date: str = ""
+    end_date: str = ""
+    attendance: str = ""  # e.g. "attended 14 of 16 scheduled sessions ... (2 excused absences not counted)"
+    goal: str = ""  # the client's own goal this engagement serves
+    concerns: tuple[str, ...] = ()  # collateral concerns (shared by choice) this engagement is the referral for
+
+
+def _on(date: str) -> str:
+    return describe_partial_date(date)
+
+
+def engagement_sentence(fact: EngagementFact, *, today: datetime.date | None = None) -> str:
+    """Plain text: e.g. "Since April 10, 2023, Mr. Ashby has been enrolled in outpatient treatment at Crestline
+    Recovery Services (active); he attended 24 of 26 scheduled sessions between ... ." Nothing is added that the
+    engagement does not hold: no date, count or status is guessed."""
+    subject, object_, possessive = PRONOUNS.get(fact.pronoun, PRONOUNS["they"])
+    client = fact.client.strip() or "the client"  # capitalised below when it starts the sentence
+    at = f" at {fact.provider}" if fact.provider.strip() else ""
+    what = fact.what.strip() or "a programme"
+    start, end, referral = _on(fact.start_date), _on(fact.end_date), _on(fact.referral_date)
+    status = fact.status
+    starts_later = (
+        today is not None and parse_partial_date(fact.start_date) is not None
+        and parse_partial_date(fact.start_date) > today
+    )
+    if status == "referred":
+        to = f" to {fact.provider}" if fact.provider.strip() else ""
+        on = "On" if precision_of(fact.referral_date) == "day" else "In"
+        lead = f"{on} {referral}, {client} was referred{to} for {what}" if referral else f"{client} has been referred{to} for {what}"
+        lead += " (referral pending)"
+    elif status in {"completed", "discontinued"}:
+        if start and end:
+            lead = f"From {start} to {end}, {client} was enrolled in {what}{at} ({status})"
+        elif end:
+            lead = f"Until {end}, {client} was enrolled in {what}{at} ({status})"
+        elif start:
+            lead = f"From {start}, {client} was enrolled in {what}{at} ({status})"
+        else:
+            lead = f"{client} was enrolled in {what}{at} ({status})"
+    elif status in {"enrolled", "active"}:
+        if start and starts_later:
+            lead = f"{client} is enrolled in {what}{at}, starting {start}"
+        elif start:
+            lead = f"Since {start}, {client} has been enrolled in {what}{at}"
+        else:
+            lead = f"{client} is enrolled in {what}{at}"
+        lead += " (active)" if status == "active" else ""
+    else:
+        when = describe_when(date=fact.start_date or fact.referral_date, date_end=fact.end_date)
+        lead = f"{client} took part in {what}{at}" + (f" ({when})" if when != "undated" else "")
+    text = lead
+    if fact.attendance:
+        text += f"; {subject} {fact.attendance}"
+    text += "" if text.endswith(".") else "."  # a provider's name may end in an abbreviation ("Ctr.")
+    if fact.goal.strip():
+        goal = fact.goal.strip().strip("“”\"")
+        text += f" It serves a goal {subject} set: “{goal}”"
+        text += "." if goal[-1:] not in ".!?" else ""
+    if fact.concerns:
+        concerns = _join([f"{possessive} {concern}" for concern in fact.concerns])
+        text += f" This referral addresses a concern raised with {object_} about {concerns}."
+    return text[0].upper() + text[1:]
+
+
+def collateral_note(*, client: str, pronoun: str, concerns: Iterable[str]) -> str:
+    """One sentence naming the collateral concerns the team chose to mention, e.g. "... his housing"."""
+    _subject, _object, possessive = PRONOUNS.get(pronoun, PRONOUNS["they"])
+    named = [f"{possessive} {concern}" for concern in concerns]
+    if not named:
+        return ""
+    return f"{client.strip() or 'The client'} has also raised concerns about how a conviction would affect {_join(named)}."
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + f", and {items[-1]}"

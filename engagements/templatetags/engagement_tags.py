@@ -1,24 +1,12 @@
-"""The case page's panel of Advocates' work, so the narratives app's view needs no knowledge of engagements."""
+"""Filters of the engagements pages: days, dates and the client summary's plain words."""
 
 from django import template
 
-from engagements.selectors import case_engagement_rows, client_goal_list, collateral_flag_list
+from common.dates import describe_partial_date
+from engagements.wording import client_attendance as _client_attendance
+from engagements.wording import client_status as _client_status
 
 register = template.Library()
-
-
-@register.inclusion_tag("engagements/_case_panel.html", takes_context=True)
-def engagements_panel(context, case):
-    rows = case_engagement_rows(case=case)
-    return {
-        "case": case,
-        "current": [r for r in rows if r.engagement.followed and r.engagement.is_open],
-        "followed_count": sum(1 for r in rows if r.engagement.followed),
-        "unfollowed_count": sum(1 for r in rows if not r.engagement.followed),
-        "flags": list(collateral_flag_list(case=case)),
-        "goals": list(client_goal_list(case=case)),
-        "request": context.get("request"),
-    }
 
 
 @register.filter
@@ -48,23 +36,17 @@ def days_until(days):
 
 @register.filter
 def partial_date(value):
-    from narratives.dates import describe_partial_date
-
     return describe_partial_date(value or "") or "—"
 
 
 @register.filter
 def client_status(status, end_date=""):
-    from engagements.wording import client_status as say
-
-    return say(status or "", end_date=end_date or "")
+    return _client_status(status or "", end_date=end_date or "")
 
 
 @register.filter
 def client_attendance(attendance):
-    from engagements.wording import client_attendance as say
-
-    return say(attendance)
+    return _client_attendance(attendance)
 
 
 @register.filter
