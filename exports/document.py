@@ -1,13 +1,14 @@
 """The one format-free value a narrative export is rendered from.
 
-`narratives.selectors.narrative_export_data` builds a `NarrativeDocument`; `exports.render.render_docx`
-and `render_pdf` take only this value, so the two formats cannot drift apart (STYLE.md section 8).
+`exports.assemble.export_data` builds a `NarrativeDocument`; `exports.render.render_docx` and `render_pdf`
+take only this value, so the two formats cannot drift apart (STYLE.md section 8).
 Everything here is a frozen dataclass of plain values: no querysets, no file handles, no markup.
 
-Section bodies are `Block`s (see `exports.html_blocks.parse_html_blocks` for the editor's HTML):
+Section bodies are the narrative's own blocks (`narratives.richtext.parse_html_blocks` reads the editor's HTML):
 `Paragraph`, `Heading`, `ListBlock` (nested through `ListItem.children`) and `BlockQuote`, made of
 inline runs: `TextRun` (bold / italic / underline), `LineBreak` and `CitationRun` (a citation whose
-text is computed here, at export time, from the exhibits it cites).
+text is computed here, at export time, from the exhibits it cites). They are imported here so that the renderers
+find every type of the document in one module.
 """
 
 from __future__ import annotations
@@ -16,91 +17,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from narratives.richtext import (
+    Block,
+    BlockQuote,
+    CitationRun,
+    Cite,
+    Heading,
+    LineBreak,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Run,
+    TextRun,
+)
+
+__all__ = [
+    "PUBLIC_LABEL", "SEALED_LABEL", "MISSING_CITATION", "Block", "BlockQuote", "Caption", "CitationRun",
+    "CitationStyle", "Cite", "Exhibit", "bates_label", "Heading", "LineBreak", "ListBlock", "ListItem", "NarrativeDocument",
+    "Paragraph", "Run", "Section", "SignatureBlock", "StyleSettings", "TextRun", "citation_text", "exhibit_letter",
+    "format_cite", "format_pages", "needs_space_before", "runs_for_style",
+]
+
 CitationStyle = Literal["inline", "footnote"]
 
 
-# Inline runs ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TextRun:
-    text: str
-    bold: bool = False
-    italic: bool = False
-    underline: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class LineBreak:
-    """A hard line break inside a block (the editor's <br>)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Cite:
-    """One cited exhibit: its letter, description, the cited record pages and their Bates labels, if known."""
-
-    exhibit: str  # "C"
-    description: str  # "Brennan County School Records"
-    pages: tuple[int, ...] = ()  # 1-based page numbers of the record
-    bates: tuple[str, ...] = ()  # "ASHBY-000123", one per cited page when the packet is numbered
-
-
-@dataclass(frozen=True, slots=True)
-class CitationRun:
-    """A citation placeholder of the editor, resolved; `cites` is empty when its event no longer exists."""
-
-    event_id: int | None
-    cites: tuple[Cite, ...] = ()
-
-
-Run = TextRun | LineBreak | CitationRun
-
-
-# Blocks --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Paragraph:
-    runs: tuple[Run, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Heading:
-    """A heading inside a section; section titles are level 1, the editor's h2 is 2, h3 and h4 are 3."""
-
-    level: int
-    runs: tuple[Run, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ListItem:
-    runs: tuple[Run, ...]
-    children: tuple[ListBlock, ...] = ()  # nested lists, one level deeper
-
-
-@dataclass(frozen=True, slots=True)
-class ListBlock:
-    ordered: bool
-    items: tuple[ListItem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class BlockQuote:
-    """A quotation set off from the text: single-spaced and indented in both formats."""
-
-    paragraphs: tuple[Paragraph, ...]
-
-
-Block = Paragraph | Heading | ListBlock | BlockQuote
+# The filing around the narrative -------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
     title: str
     blocks: tuple[Block, ...]
-
-
-# The filing around the narrative -------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +165,13 @@ def format_cite(cite: Cite) -> str:
         labels = list(dict.fromkeys(cite.bates))
         text += f" [{labels[0]}]" if len(labels) == 1 else f" [{labels[0]}–{labels[-1]}]"
     return text
+
+
+def bates_label(prefix: str, number: int) -> str:
+    """The label of Bates number 123 with prefix "ASHBY": "ASHBY-000123" (a prefix ending in a separator
+    is used as it is)."""
+    separator = "" if not prefix or prefix[-1] in "-_ ." else "-"
+    return f"{prefix}{separator}{number:06d}"
 
 
 MISSING_CITATION = "[citation missing]"

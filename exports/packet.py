@@ -25,7 +25,6 @@ Decisions:
 from __future__ import annotations
 
 import io
-import re
 import tempfile
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,7 +33,8 @@ from html import escape
 from pathlib import Path
 from typing import Literal
 
-from exports.privacy import Finding
+from exports.document import bates_label
+from exports.redaction import Redactor
 from exports.render import EMBEDDED_SERIF, FONTS_DIR, SERIF_FILES
 
 ExhibitKind = Literal["pdf", "docx", "text", "image"]
@@ -64,18 +64,6 @@ class PacketResult:
     page_count: int  # pages of the packet, slip sheets included
     rerendered: tuple[tuple[str, int], ...] = ()  # record pages drawn from their text instead of copied
     outline: tuple[tuple[str, int], ...] = field(default=())  # (bookmark title, 0-based page index)
-
-
-def redactions_from_findings(findings: Iterable[Finding]) -> dict[str, str]:
-    """The `redactions` argument from privacy findings: each private string -> what the rule allows."""
-    return {finding.text: finding.replacement for finding in findings if finding.text.strip()}
-
-
-def bates_label(prefix: str, number: int) -> str:
-    """The label of Bates number 123 with prefix "ASHBY": "ASHBY-000123" (a prefix ending in a separator
-    is used as it is)."""
-    separator = "" if not prefix or prefix[-1] in "-_ ." else "-"
-    return f"{prefix}{separator}{number:06d}"
 
 
 # Planning ------------------------------------------------------------------------------------------
@@ -112,38 +100,11 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def _redaction_pattern(redactions: Mapping[str, str]) -> re.Pattern[str] | None:
-    """One regex for every redacted string: any whitespace between its words, and whole words only at
-    word-character ends, so "Maya" is found in "Maya's" but not in "Mayan"."""
-    keys = sorted({_normalise(key) for key in redactions if key.strip()}, key=len, reverse=True)
-    if not keys:
-        return None
-    alternatives = []
-    for key in keys:
-        body = r"\s+".join(re.escape(word) for word in key.split())
-        start = r"(?<!\w)" if key[0].isalnum() else ""
-        end = r"(?!\w)" if key[-1].isalnum() else ""
-        alternatives.append(start + body + end)
-    return re.compile("|".join(alternatives))
-
-
-def _redact(text: str, pattern: re.Pattern[str] | None, redactions: Mapping[str, str]) -> str:
-    if pattern is None:
-        return text
-    lookup = {_normalise(key): value for key, value in redactions.items()}
-    return pattern.sub(lambda match: lookup.get(_normalise(match[0]), "[redacted]"), text)
-
-
-def _contains_redacted(text: str, pattern: re.Pattern[str] | None) -> bool:
-    return pattern is not None and pattern.search(text) is not None
-
-
 def _plan(
-    exhibits: Sequence[PacketExhibit], bates_prefix: str, start_number: int, redactions: Mapping[str, str]
+    exhibits: Sequence[PacketExhibit], bates_prefix: str, start_number: int, redactor: Redactor
 ) -> list[tuple[PacketExhibit, list[_Page]]]:
     import pypdfium2 as pdfium
 
-    pattern = _redaction_pattern(redactions)
     number = start_number
     plan: list[tuple[PacketExhibit, list[_Page]]] = []
     for exhibit in exhibits:
@@ -163,14 +124,14 @@ def _plan(
                         width, height = height, width
                     scanned = len(_normalise(own_text)) < SCANNED_TEXT_CHARS
                     label = bates_label(bates_prefix, number)
-                    if _contains_redacted(given, pattern) or _contains_redacted(own_text, pattern):
+                    if redactor.finds(given) or redactor.finds(own_text):
                         pages.append(
                             _Page(
                                 exhibit.letter,
                                 index + 1,
                                 label,
                                 "text",
-                                _redact(given, pattern, redactions),
+                                redactor.redact(given),
                                 note="redacted",
                             )
                         )
@@ -200,14 +161,14 @@ def _plan(
             for index in range(max(frames, len(texts), 1)):
                 given = texts[index] if index < len(texts) else ""
                 label = bates_label(bates_prefix, number)
-                if index >= frames or _contains_redacted(given, pattern):
+                if index >= frames or redactor.finds(given):
                     pages.append(
                         _Page(
                             exhibit.letter,
                             index + 1,
                             label,
                             "text",
-                            _redact(given, pattern, redactions),
+                            redactor.redact(given),
                             note="redacted" if index < frames else "text",
                         )
                     )
@@ -228,14 +189,14 @@ def _plan(
         else:  # docx, text: the product's page texts are the record as read
             for index, given in enumerate(texts or [""]):
                 label = bates_label(bates_prefix, number)
-                redacted = _contains_redacted(given, pattern)
+                redacted = redactor.finds(given)
                 pages.append(
                     _Page(
                         exhibit.letter,
                         index + 1,
                         label,
                         "text",
-                        _redact(given, pattern, redactions),
+                        redactor.redact(given),
                         note="redacted" if redacted else exhibit.kind,
                     )
                 )
@@ -440,17 +401,18 @@ def render_exhibit_packet(
     """One PDF of the exhibits in the order given, with slip sheets, Bates stamps and one bookmark each.
 
     `redactions` maps each private string (e.g. a `Finding.text`) to what may be shown instead
-    (`redactions_from_findings`); a page containing any of them is re-drawn from its redacted text."""
+    (`exports.redaction.redactions_from_findings`); a page containing any of them is re-drawn from its redacted text,
+    reduced by the same matcher as the narrative (`exports.redaction.Redactor`)."""
     import pypdf
     from pypdf.generic import NameObject
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     redactions = dict(redactions or {})
-    pattern = _redaction_pattern(redactions)
+    redactor = Redactor(redactions)
     # Descriptions are printed on slip sheets and bookmarks: they are reduced like the record text.
-    exhibits = [replace(e, description=_redact(e.description, pattern, redactions)) for e in exhibits]
-    plan = _plan(exhibits, bates_prefix, start_number, redactions)
+    exhibits = [replace(e, description=redactor.redact(e.description)) for e in exhibits]
+    plan = _plan(exhibits, bates_prefix, start_number, redactor)
 
     with tempfile.TemporaryDirectory(prefix="packet-") as temp:
         image_dir = Path(temp)
@@ -571,18 +533,18 @@ def _overlay(writer, page, overlay, name: str) -> None:
 
 def _check_no_leak(pdf: bytes, redactions: Mapping[str, str], outline: Sequence[tuple[str, int]]) -> None:
     """Raise RedactionLeak if any redacted string is in any page's text layer or in a bookmark."""
-    pattern = _redaction_pattern(redactions)
-    if pattern is None:
+    redactor = Redactor(redactions)
+    if redactor.pattern is None:
         return
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(pdf)
     try:
         for index in range(len(document)):
-            if _contains_redacted(document[index].get_textpage().get_text_range(), pattern):
+            if redactor.finds(document[index].get_textpage().get_text_range()):
                 raise RedactionLeak(f"packet page {index + 1} still contains a redacted string")
     finally:
         document.close()
     for title, _index in outline:
-        if _contains_redacted(title, pattern):
+        if redactor.finds(title):
             raise RedactionLeak("an exhibit description contains a redacted string")

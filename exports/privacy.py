@@ -3,7 +3,8 @@
 The rule lets a filing include only: the last four digits of a social-security or taxpayer-identification
 number, the year of an individual's birth, a minor's initials, the last four digits of a financial-account
 number, and the city and state of a home address. `find_private_data` returns one `Finding` per match,
-with the text the rule allows in its place; `apply_redactions` makes the replacements.
+with the text the rule allows in its place; `exports.redaction` makes the replacements (one matcher for the
+narrative and the exhibit packet).
 
 What it finds, and what it deliberately leaves alone:
 - SSNs written 123-45-6789 (or with spaces/no separators after an "SSN" label); numbers shaped like an
@@ -56,25 +57,6 @@ def find_private_data(
     candidates.extend(_birth_dates(text, dobs))
     candidates.extend(_minor_names(text, minors))
     return _without_overlaps(candidates)
-
-
-def apply_redactions(text: str, findings: Iterable[Finding]) -> str:
-    """`text` with every finding replaced by its `replacement`; one overlapping an earlier one is skipped."""
-    parts: list[str] = []
-    position = 0
-    for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
-        if finding.start < position:
-            continue
-        parts.append(text[position : finding.start])
-        parts.append(finding.replacement)
-        position = finding.end
-    parts.append(text[position:])
-    return "".join(parts)
-
-
-def redact(text: str, *, minors: Sequence[str] = (), known_dobs: Iterable[dt.date | str] = ()) -> str:
-    """`text` with every finding of `find_private_data` replaced."""
-    return apply_redactions(text, find_private_data(text, minors=minors, known_dobs=known_dobs))
 
 
 # Helpers ------------------------------------------------------------------------------------------

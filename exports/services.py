@@ -1,4 +1,7 @@
-"""Court exports: the privacy pass, the refusal of withheld facts, and producing the files in the background."""
+"""Court exports: the privacy pass, the refusal of withheld facts, and producing the files in the background.
+
+What an export contains is assembled in `assemble.py`; the services that hand out privileged material take an
+`actor` and write the audit entry."""
 
 from __future__ import annotations
 
@@ -6,15 +9,20 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import Actor, audit_record
+from cases.models import Case
+from common.jobs import job_fail, job_finish, job_queue, job_start
+from exports.assemble import ExportData, bates_prefix_for, export_data, export_settings_for
 from exports.models import CaseExportSettings, Export
 from exports.privacy import Finding, find_private_data
 from exports.redaction import document_text, redact_document
-from narratives.models import Case, Narrative, SectionVersion, TimelineEvent
-from narratives.selectors import NarrativeExportData, narrative_export_data
+from exports.tasks import EXPORT_RENDERING
+from narratives.models import Narrative, TimelineEvent
 
 logger = logging.getLogger(__name__)
 
@@ -34,40 +42,11 @@ class PrivacyFinding:
     finding: Finding
 
 
-def export_settings_for(*, case: Case) -> CaseExportSettings:
-    settings, _created = CaseExportSettings.objects.get_or_create(case=case)
-    return settings
-
-
-def bates_prefix_for(*, case: Case, settings: CaseExportSettings) -> str:
-    if settings.bates_prefix:
-        return settings.bates_prefix
-    words = [w for w in case.client_name.split() if w.isalpha()]
-    return (words[-1] if words else "EXHIBIT").upper()[:12]
-
-
 def _minors(settings: CaseExportSettings) -> list[str]:
     return [line.strip() for line in settings.minors.splitlines() if line.strip()]
 
 
-def export_data(*, narrative: Narrative, sealed: bool, all_records: bool = False,
-                section_versions: dict | None = None) -> NarrativeExportData:
-    case = narrative.case
-    settings = export_settings_for(case=case)
-    bodies = None
-    if section_versions:
-        bodies = {
-            v.section_id: v.body
-            for v in SectionVersion.objects.filter(section__narrative=narrative)
-            if section_versions.get(str(v.section_id)) == v.number or section_versions.get(v.section_id) == v.number
-        }
-    return narrative_export_data(
-        narrative=narrative, sealed=sealed, settings=settings, bates_prefix=bates_prefix_for(case=case, settings=settings),
-        all_records=all_records, section_bodies=bodies,
-    )
-
-
-def privacy_findings(*, data: NarrativeExportData, case: Case) -> list[PrivacyFinding]:
+def privacy_findings(*, data: ExportData, case: Case) -> list[PrivacyFinding]:
     """Everything Rule 49.1 reduces, in the narrative and in every exhibit page, with where it is."""
     settings = export_settings_for(case=case)
     minors = _minors(settings)
@@ -85,7 +64,7 @@ def privacy_findings(*, data: NarrativeExportData, case: Case) -> list[PrivacyFi
     return found
 
 
-def refusal_of(data: NarrativeExportData) -> ExportRefused | None:
+def refusal_of(data: ExportData) -> ExportRefused | None:
     """Why this narrative cannot go to court as it is, or None."""
     if data.withheld_events:
         names = "; ".join(f"“{e.summary[:80]}” ({e.date or 'undated'})" for e in data.withheld_events)
@@ -106,14 +85,12 @@ def refusal_of(data: NarrativeExportData) -> ExportRefused | None:
 
 @transaction.atomic
 def export_create(
-    *, narrative: Narrative, requested_by, sealed: bool, all_records: bool = False,
+    *, narrative: Narrative, actor: Actor, sealed: bool, all_records: bool = False,
     redactions: dict[str, str] | None = None,
 ) -> Export:
-    """Check the narrative can go to court, then queue its files; raises ExportRefused naming the problem.
+    """Check the narrative can go to court, then queue its files (audited); raises ExportRefused naming the problem.
 
     `redactions` are the privacy findings the user kept (private text -> reduction); a sealed export has none."""
-    from exports.tasks import export_render as export_render_task
-
     data = export_data(narrative=narrative, sealed=sealed, all_records=all_records)
     refusal = refusal_of(data)
     if refusal is not None:
@@ -125,10 +102,12 @@ def export_create(
         sealed=sealed,
         all_records=all_records,
         redactions={} if sealed else dict(redactions or {}),
-        requested_by=requested_by,
+        requested_by=actor.user,
         step="Waiting for a worker",
     )
-    export_render_task.delay_on_commit(export.pk)
+    audit_record(actor=actor, action=AuditEntry.Action.EXPORTED, case_id=export.case_id, target=export,
+                 detail={"sealed": sealed, "redactions": len(export.redactions)})
+    job_queue(EXPORT_RENDERING, key=export.pk)
     return export
 
 
@@ -145,9 +124,7 @@ def export_render(*, export_id: int) -> bool:
     if export is None:
         logger.warning("exports.export_missing", extra={"export_id": export_id})
         return False
-    Export.objects.filter(pk=export.pk).update(
-        status=Export.Status.RUNNING, started_at=timezone.now(), failure_reason="", steps_done=0
-    )
+    job_start(EXPORT_RENDERING, key=export.pk, steps_done=0)
     try:
         _progress(export.pk, "Building the document", 0)
         data = export_data(
@@ -170,16 +147,13 @@ def export_render(*, export_id: int) -> bool:
             redactions=None if export.sealed else export.redactions,
         )
     except ExportRefused as refusal:
-        Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, failure_reason=refusal.message,
-                                                  finished_at=timezone.now())
+        job_fail(EXPORT_RENDERING, key=export.pk, reason=refusal.message)
         return False
     except Exception:
         logger.exception("exports.render_failed", extra={"export_id": export_id})
-        Export.objects.filter(pk=export.pk).update(
-            status=Export.Status.FAILED, finished_at=timezone.now(),
-            failure_reason="The files could not be produced because of an unexpected error. Try again; if it "
-            "fails again, tell your administrator the export number.",
-        )
+        job_fail(EXPORT_RENDERING, key=export.pk,
+                 reason="The files could not be produced because of an unexpected error. Try again; if it "
+                 "fails again, tell your administrator the export number.")
         return False
     stem = f"{export.case.docket_number}-{'sealed' if export.sealed else 'public'}-{export.pk}".replace("/", "-")
     for field, content, suffix in (("docx_file", docx, "docx"), ("pdf_file", pdf, "pdf"), ("packet_file", packet.pdf, "exhibits.pdf")):
@@ -191,30 +165,23 @@ def export_render(*, export_id: int) -> bool:
     export.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     export.packet_sha256 = hashlib.sha256(packet.pdf).hexdigest()
     export.packet_pages = packet.page_count
-    export.status = Export.Status.DONE
-    export.step = "Ready"
-    export.steps_done = export.steps_total
-    export.finished_at = timezone.now()
-    export.save()
+    export.save(update_fields=["docx_file", "pdf_file", "packet_file", "docx_sha256", "pdf_sha256", "packet_sha256",
+                               "packet_pages"])
+    job_finish(EXPORT_RENDERING, key=export.pk, step="Ready", steps_done=export.steps_total)
     logger.info("exports.export_done", extra={"export_id": export_id})
     return True
 
 
-def exports_requeue_stuck(*, older_than) -> list[int]:
-    """Queue again exports whose job stopped without finishing (a killed worker); rendering is idempotent."""
-    from django.db.models import Q
+EXPORT_FILES = {"docx": "docx_file", "pdf": "pdf_file", "exhibits": "packet_file"}
 
-    from exports.tasks import export_render as export_render_task
 
-    cutoff = timezone.now() - older_than
-    stuck = list(
-        Export.objects.filter(
-            Q(status=Export.Status.RUNNING, started_at__lt=cutoff)
-            | Q(status=Export.Status.QUEUED, created_at__lt=cutoff, started_at__isnull=True)
-        ).values_list("pk", flat=True)
-    )
-    for export_id in stuck:
-        Export.objects.filter(pk=export_id).update(status=Export.Status.QUEUED, started_at=timezone.now())
-        transaction.on_commit(lambda export_id=export_id: export_render_task.delay(export_id))
-        logger.warning("exports.requeued", extra={"export_id": export_id})
-    return stuck
+def export_file_open(*, export: Export, kind: str, actor: Actor) -> File:
+    """One file of a finished export ("docx", "pdf" or "exhibits"), open for reading; the download is audited.
+    Raises FileNotFoundError when the export has no such file."""
+    stored = getattr(export, EXPORT_FILES[kind]) if kind in EXPORT_FILES else None
+    if not stored:
+        raise FileNotFoundError(kind)
+    handle = stored.open("rb")
+    audit_record(actor=actor, action=AuditEntry.Action.EXPORT_DOWNLOADED, case_id=export.case_id, target=export,
+                 detail={"file": kind, "sealed": export.sealed})
+    return handle

@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from common.jobs import JobKind
+
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def export_render(export_id: int) -> bool:
@@ -8,11 +10,5 @@ def export_render(export_id: int) -> bool:
     return export_render(export_id=export_id)
 
 
-@shared_task(ignore_result=True)
-def sweep_stuck_exports() -> int:
-    """Periodic: re-queue exports stuck longer than a job's time limit."""
-    from django.conf import settings
-
-    from exports.services import exports_requeue_stuck
-
-    return len(exports_requeue_stuck(older_than=settings.STUCK_JOB_AFTER))
+# Producing an export's files: its state is on the Export row.
+EXPORT_RENDERING = JobKind(name="exports.export_rendering", model="exports.Export", task=export_render)

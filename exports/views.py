@@ -8,31 +8,28 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import Actor
+from cases.access import case_for_request
+from exports.assemble import export_data, export_settings_for
 from exports.forms import ExportRequestForm, ExportSettingsForm
 from exports.models import Export
-from exports.services import (
-    ExportRefused,
-    export_create,
-    export_data,
-    export_settings_for,
-    privacy_findings,
-    refusal_of,
-)
-from narratives.access import case_for_request
+from exports.redaction import redactions_from_findings
+from exports.services import ExportRefused, export_create, export_file_open, privacy_findings, refusal_of
 from narratives.models import Narrative
+from narratives.selectors import narrative_get
 
-FILES = {
-    "docx": ("docx_file", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "narrative.docx"),
-    "pdf": ("pdf_file", "application/pdf", "narrative.pdf"),
-    "exhibits": ("packet_file", "application/pdf", "exhibits.pdf"),
+FILES = {  # kind -> content type, file name
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "narrative.docx"),
+    "pdf": ("application/pdf", "narrative.pdf"),
+    "exhibits": ("application/pdf", "exhibits.pdf"),
 }
 
 
 def _narrative_for(request: HttpRequest, case_id: int, narrative_id: int) -> Narrative:
-    case = case_for_request(request, case_id)
-    return get_object_or_404(case.narratives.select_related("case"), pk=narrative_id)
+    narrative = narrative_get(case=case_for_request(request, case_id), narrative_id=narrative_id)
+    if narrative is None:
+        raise Http404("No such narrative in this case.")
+    return narrative
 
 
 @login_required
@@ -53,17 +50,15 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
     if "export" in request.POST and request_form.is_valid():
         sealed = request_form.cleaned_data["sealed"]
         kept = set(request.POST.getlist("redact"))
-        redactions = {f.finding.text: f.finding.replacement for i, f in enumerate(findings) if str(i) in kept}
+        redactions = redactions_from_findings(f.finding for i, f in enumerate(findings) if str(i) in kept)
         try:
-            export = export_create(
-                narrative=narrative, requested_by=request.user, sealed=sealed,
+            export_create(
+                narrative=narrative, actor=Actor.from_request(request), sealed=sealed,
                 all_records=request_form.cleaned_data["all_records"], redactions=redactions,
             )
         except ExportRefused as refusal:
             messages.error(request, refusal.message)
         else:
-            audit_record(action=AuditEntry.Action.EXPORTED, request=request, case_id=case.pk, obj=export,
-                         detail={"sealed": sealed, "redactions": len(export.redactions)})
             messages.success(request, "Export started: the files appear below when they are ready.")
             return redirect("exports:export_list", case_id=case.pk, narrative_id=narrative.pk)
     return render(
@@ -103,14 +98,13 @@ def export_download_view(request: HttpRequest, case_id: int, narrative_id: int, 
     export = get_object_or_404(narrative.exports, pk=export_id, status=Export.Status.DONE)
     if kind not in FILES:
         raise Http404("No such file.")
-    field, content_type, name = FILES[kind]
-    stored = getattr(export, field)
-    if not stored:
-        raise Http404("No such file.")
-    audit_record(action=AuditEntry.Action.EXPORT_DOWNLOADED, request=request, case_id=export.case_id, obj=export,
-                 detail={"file": kind, "sealed": export.sealed})
+    content_type, name = FILES[kind]
+    try:
+        handle = export_file_open(export=export, kind=kind, actor=Actor.from_request(request))
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
     label = "sealed" if export.sealed else "public"
-    response = FileResponse(stored.open("rb"), as_attachment=True, filename=f"{export.case.docket_number}-{label}-{name}",
+    response = FileResponse(handle, as_attachment=True, filename=f"{export.case.docket_number}-{label}-{name}",
                             content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response

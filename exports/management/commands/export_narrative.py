@@ -13,11 +13,13 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import Actor
+from cases.selectors import case_for_docket
+from exports.assemble import export_data
 from exports.models import Export
-from exports.services import ExportRefused, export_create, export_data, export_render, privacy_findings
-from narratives.models import Case
+from exports.redaction import redactions_from_findings
+from exports.services import ExportRefused, export_create, export_render, privacy_findings
+from narratives.selectors import narrative_list
 
 
 class Command(BaseCommand):
@@ -33,14 +35,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, case: str, narrative: int | None, sealed: bool, all_records: bool, out: Path,
                as_user: str | None, **options) -> None:
-        found = Case.objects.filter(docket_number=case).first()
+        found = case_for_docket(docket_number=case)
         if found is None:
             raise CommandError(f"No case with docket number {case!r}.")
-        narratives = found.narratives.all()
+        narratives = narrative_list(case=found)
         if narrative is not None:
             narratives = narratives.filter(pk=narrative)
         if narratives.count() != 1:
-            choices = ", ".join(f"{n.pk} ({n.title})" for n in found.narratives.all()) or "none"
+            choices = ", ".join(f"{n.pk} ({n.title})" for n in narrative_list(case=found)) or "none"
             raise CommandError(f"Say which narrative with --narrative; this case has: {choices}.")
         chosen = narratives.get()
         user = get_user_model().objects.filter(username=as_user).first() if as_user else found.created_by
@@ -51,15 +53,13 @@ class Command(BaseCommand):
         if not sealed:
             data = export_data(narrative=chosen, sealed=False, all_records=all_records)
             findings = privacy_findings(data=data, case=found)
-            redactions = {item.finding.text: item.finding.replacement for item in findings}
+            redactions = redactions_from_findings(item.finding for item in findings)
             self.stdout.write(f"Rule 49.1: {len(findings)} findings reduced in the public version.")
         try:
-            export = export_create(narrative=chosen, requested_by=user, sealed=sealed, all_records=all_records,
+            export = export_create(narrative=chosen, actor=Actor(user=user), sealed=sealed, all_records=all_records,
                                    redactions=redactions)
         except ExportRefused as refusal:
             raise CommandError(f"Export refused. {refusal.message}") from refusal
-        audit_record(action=AuditEntry.Action.EXPORTED, user=user, case_id=found.pk, obj=export,
-                     detail={"sealed": sealed, "command_line": True})
         export_render(export_id=export.pk)  # in this process: a script wants the files when the command ends
         export.refresh_from_db()
         if export.status != Export.Status.DONE:
