@@ -9,9 +9,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extraction.models import EventCandidate
-from narratives.models import Case, Consent, TimelineEvent
-from narratives.services import candidate_accept, candidate_merge, candidate_reject, event_set_consent
+from audit.services import Actor
+from cases.models import Case
+from extraction.selectors import candidate_queue
+from narratives.models import Consent, TimelineEvent
+from narratives.selectors import timeline_list
+from narratives.services import (
+    candidate_accept,
+    candidate_merge,
+    candidate_reject,
+    event_set_consent,
+    event_update_flags,
+)
 
 SPACES = re.compile(r"\s+")
 # One record's proposals stay waiting, so the review queue of the demo has something to show.
@@ -48,19 +57,17 @@ def _gold_span(gold_text: str, gold_norm: tuple[str, list[int]], evidence: str) 
     return gold_norm[1][position], gold_norm[1][position + len(needle) - 1] + 1
 
 
-def review_like_the_gold(*, case: Case, gold_dir: Path, reviewer) -> ReviewCount:
+def review_like_the_gold(*, case: Case, gold_dir: Path, reviewer: Actor) -> ReviewCount:
     accepted = merged = rejected = 0
     by_fact: dict[tuple[str, str], TimelineEvent] = {}
-    candidates = (
-        EventCandidate.objects.pending().filter(document__case=case).select_related("document").order_by("document_id", "start")
-    )
+    candidates = candidate_queue(case=case).order_by("document_id", "start")
     for candidate in candidates:
         if candidate.document.original_name.startswith(LEFT_FOR_REVIEW):
             continue
         stem = Path(candidate.document.original_name).stem
         gold_file, text_file = gold_dir / f"{stem}.gold.json", gold_dir / f"{stem}.txt"
         if not gold_file.exists() or not text_file.exists():
-            candidate_reject(candidate=candidate, rejected_by=reviewer)
+            candidate_reject(candidate=candidate, actor=reviewer)
             rejected += 1
             continue
         gold_text = text_file.read_text(encoding="utf-8")
@@ -71,26 +78,26 @@ def review_like_the_gold(*, case: Case, gold_dir: Path, reviewer) -> ReviewCount
             for g in gold_events
         )
         if not matches:
-            candidate_reject(candidate=candidate, rejected_by=reviewer)
+            candidate_reject(candidate=candidate, actor=reviewer)
             rejected += 1
             continue
         fact = (candidate.category, candidate.date[:4])
         same = by_fact.get(fact)
         # The same kind of fact in the same year, told by another record: one event with two sources.
         if same is not None and candidate.date and not same.sources.filter(document=candidate.document).exists():
-            candidate_merge(candidate=candidate, into=same, merged_by=reviewer)
+            candidate_merge(candidate=candidate, into=same, actor=reviewer)
             merged += 1
         else:
-            event = candidate_accept(candidate=candidate, accepted_by=reviewer)
+            event = candidate_accept(candidate=candidate, actor=reviewer)
             by_fact.setdefault(fact, event)
             accepted += 1
     _record_consent(case=case, reviewer=reviewer)
     return ReviewCount(accepted=accepted, merged=merged, rejected=rejected)
 
 
-def _record_consent(*, case: Case, reviewer) -> None:
+def _record_consent(*, case: Case, reviewer: Actor) -> None:
     """The client went through the facts with the team: most approved, their time in a foster home withheld."""
-    events = list(case.timeline_events.in_date_order())
+    events = list(timeline_list(case=case))
     withheld = next((e for e in events if e.category == "trauma_abuse" and "foster" in e.summary.lower()), None) or next(
         (e for e in events if e.category == "trauma_abuse"), None
     )
@@ -101,7 +108,6 @@ def _record_consent(*, case: Case, reviewer) -> None:
             consent = Consent.NOT_DISCUSSED  # a few still to go through with the client
         else:
             consent = Consent.APPROVED
-        event_set_consent(event=event, consent=consent, recorded_by=reviewer)
+        event_set_consent(event=event, consent=consent, actor=reviewer)
         if event.category in {"trauma_abuse", "child_welfare", "substance_use"} and event.date:
-            event.key_fact = True
-            event.save(update_fields=["key_fact"])
+            event_update_flags(event=event, key_fact=True)

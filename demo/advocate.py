@@ -1,5 +1,6 @@
 """The demo Advocate's work on the demo case (all fictional): goals, followed engagements with recent contacts,
-a referral and collateral concerns. Used by `load_demo --now`; running it twice changes nothing.
+a referral and collateral concerns, entered through the same services (and audit) as the Advocate's own pages.
+Used by `load_demo --now`; running it twice changes nothing.
 
 The records stop in October 2023; the Advocate's contacts are dated relative to today, as if the case were
 still going on, so that the dashboard shows what it would on a working day: one engagement with no contact
@@ -12,6 +13,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import Actor
+from cases.models import Case
 from engagements.models import CollateralFlag, Engagement
 from engagements.services import (
     EngagementDetails,
@@ -23,7 +26,7 @@ from engagements.services import (
     engagement_set_followed,
     engagement_update,
 )
-from narratives.models import Case, Consent
+from narratives.models import Consent
 from narratives.services import event_set_consent
 
 GOALS = ["Stay in treatment.", "Keep my job at the bakery.", "Be there for my daughter.", "Finish my GED."]
@@ -67,13 +70,13 @@ FOLLOWED = {
 
 
 @transaction.atomic
-def demo_advocate_work(*, case: Case, advocate, today: datetime.date | None = None) -> bool:
+def demo_advocate_work(*, case: Case, advocate: Actor, today: datetime.date | None = None) -> bool:
     """Record the demo Advocate's work once; returns False when it was already there."""
     if case.goal_items.exists():
         return False
     today = today or timezone.localdate()
-    goals = [client_goal_add(case=case, text=text, added_by=advocate) for text in GOALS]
-    client_preference_set(case=case, name_in_court="Mr. Ashby", pronoun="he")
+    goals = [client_goal_add(case=case, text=text, actor=advocate) for text in GOALS]
+    client_preference_set(case=case, name_in_court="Mr. Ashby", pronoun="he", actor=advocate)
     legal_aid = None
     for (provider, service_type), plan in FOLLOWED.items():
         engagement = (
@@ -82,7 +85,7 @@ def demo_advocate_work(*, case: Case, advocate, today: datetime.date | None = No
         )
         if engagement is None:
             continue  # the extraction did not find it: nothing to follow
-        engagement_set_followed(engagement=engagement, followed=True)
+        engagement_set_followed(engagement=engagement, followed=True, actor=advocate)
         next_days = plan.get("next_step_days")
         end_days = plan.get("end_days")
         engagement = engagement_update(
@@ -98,20 +101,20 @@ def demo_advocate_work(*, case: Case, advocate, today: datetime.date | None = No
                 next_step=plan.get("next_step", ""),
                 next_step_due=today + datetime.timedelta(days=next_days) if next_days else None,
             ),
-            updated_by=advocate,
+            actor=advocate,
             today=today,
         )
         # Gone through with the client: current services are facts he wants the court to hear.
-        event_set_consent(event=engagement.event, consent=Consent.APPROVED, recorded_by=advocate)
+        event_set_consent(event=engagement.event, consent=Consent.APPROVED, actor=advocate)
         for days_ago, kind, note in plan["log"]:
             engagement_log_add(engagement=engagement, date=today - datetime.timedelta(days=days_ago), kind=kind,
-                               note=note, recorded_by=advocate, today=today)
+                               note=note, actor=advocate, today=today)
         if service_type == "civil_legal_services":
             legal_aid = engagement
     if legal_aid is not None:
         collateral_flag_set(
             case=case, concern=CollateralFlag.Concern.DRIVERS_LICENCE, status=CollateralFlag.Status.REFERRED,
-            referral=legal_aid, share_in_narrative=True, updated_by=advocate, today=today,
+            referral=legal_aid, share_in_narrative=True, actor=advocate, today=today,
             note="Suspended for unpaid fines; he needs it to get to work and to his daughter's school.",
         )
     child_support = engagement_create(
@@ -123,17 +126,17 @@ def demo_advocate_work(*, case: Case, advocate, today: datetime.date | None = No
             client_goal_id=goals[2].pk, next_step="Bring the support order and two pay stubs to the intake appointment.",
         ),
         status="referred",
-        created_by=advocate,
+        actor=advocate,
         today=today,
     )
     collateral_flag_set(
         case=case, concern=CollateralFlag.Concern.FAMILY_COURT, status=CollateralFlag.Status.REFERRED,
-        referral=child_support, updated_by=advocate, today=today,
+        referral=child_support, actor=advocate, today=today,
         note="Support order set while he was working full time; he wants to keep paying and keep his visits.",
     )
     collateral_flag_set(
         case=case, concern=CollateralFlag.Concern.HOUSING, status=CollateralFlag.Status.RAISED,
-        updated_by=advocate, today=today,
+        actor=advocate, today=today,
         note="Asked whether a conviction would bar him from public housing after the transitional stay.",
     )
     return True

@@ -1,5 +1,6 @@
 """Load the fictional demo case (client A of the sample set) with a demo user per role.
 
+Everything goes through the apps' services as each demo user, so the demo is audited like work done in the browser.
 Running it twice changes nothing: users, the case and its records are found again, not duplicated."""
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from engagements.demo import demo_advocate_work
+from audit.services import Actor
+from cases.models import Case, CaseMembership
+from cases.selectors import case_for_docket, case_role_of
+from cases.services import case_create, case_member_set
+from demo.advocate import demo_advocate_work
+from demo.review import review_like_the_gold
 from evidence.models import Document
 from evidence.services import DuplicateRecord, RecordRejected, document_read_text, document_upload
 from extraction.services import document_extract
-from narratives.demo_review import review_like_the_gold
-from narratives.models import Case, CaseMembership
-from narratives.services import case_member_set, narrative_create, section_assemble_draft
+from narratives.services import narrative_assemble_draft, narrative_create
 
 DEMO_PASSWORD = "demo-mitigation-2026"
 DEMO_DOCKET = "23-CF-00417"
@@ -89,20 +93,19 @@ class Command(BaseCommand):
                     f"{document.event_candidates.count()} proposals"
                 )
             if not case.timeline_events.exists():
-                reviewed = review_like_the_gold(case=case, gold_dir=records_dir.parent / "gold", reviewer=users["specialist"])
+                reviewed = review_like_the_gold(case=case, gold_dir=records_dir.parent / "gold",
+                                                reviewer=Actor(user=users["specialist"]))
                 self.stdout.write(
                     f"  reviewed as a specialist would: {reviewed.accepted} accepted, {reviewed.merged} merged, "
                     f"{reviewed.rejected} rejected; consent recorded, one fact withheld"
                 )
-            if demo_advocate_work(case=case, advocate=users["advocate"]):
+            if demo_advocate_work(case=case, advocate=Actor(user=users["advocate"])):
                 self.stdout.write("  the Advocate's work recorded: goals, followed engagements, contacts, referrals")
             if not case.narratives.exists():
                 narrative = narrative_create(
                     case=case, title="Sentencing memorandum — mitigation", created_by=users["specialist"]
                 )
-                for section in narrative.sections.all():
-                    if section.categories:
-                        section_assemble_draft(section=section, assembled_by=users["specialist"])
+                narrative_assemble_draft(narrative=narrative, actor=Actor(user=users["specialist"]))
                 self.stdout.write(f"  narrative “{narrative.title}” drafted from the timeline")
 
         self.stdout.write(self.style.SUCCESS(f"Demo case {case.docket_number} ({case.client_name}) is loaded."))
@@ -128,26 +131,26 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _case(self, users: dict) -> Case:
-        case, _ = Case.objects.get_or_create(
+        attorney = Actor(user=users["attorney"])
+        case = case_for_docket(docket_number=DEMO_DOCKET) or case_create(
+            actor=attorney,
+            creator_role=CaseMembership.Role.ATTORNEY,
             docket_number=DEMO_DOCKET,
-            defaults={
-                "client_name": "Devon Michael Ashby",
-                "client_dob": datetime.date(1995, 6, 11),
-                "court": "Brennan County Superior Court",
-                "jurisdiction": "State of Arden",
-                "charges": "Robbery in the Second Degree; Burglary",
-                "stage": Case.Stage.PRETRIAL,
-                "client_goals": (
-                    "Stay in treatment and keep my job at the bakery. Be there for my daughter. "
-                    "Finish my GED. I don't want my time in foster care talked about in open court "
-                    "unless it really helps."
-                ),
-                "created_by": users["attorney"],
-            },
+            client_name="Devon Michael Ashby",
+            client_dob=datetime.date(1995, 6, 11),
+            court="Brennan County Superior Court",
+            jurisdiction="State of Arden",
+            charges="Robbery in the Second Degree; Burglary",
+            stage=Case.Stage.PRETRIAL,
+            client_goals=(
+                "Stay in treatment and keep my job at the bakery. Be there for my daughter. "
+                "Finish my GED. I don't want my time in foster care talked about in open court "
+                "unless it really helps."
+            ),
         )
         for username, _first, _last, role in DEMO_USERS:
-            if not case.memberships.filter(user=users[username]).exists():
-                case_member_set(case=case, user=users[username], role=role)
+            if case_role_of(case=case, user=users[username]) is None:
+                case_member_set(case=case, user=users[username], role=role, actor=attorney)
         return case
 
     def _records(self, case: Case, uploader, records_dir: Path) -> list[Document]:
@@ -159,7 +162,7 @@ class Command(BaseCommand):
                     document = document_upload(
                         case=case,
                         file=File(handle, name=path.name),
-                        uploaded_by=uploader,
+                        actor=Actor(user=uploader),
                         record_type=record_type,
                         source=source,
                     )
