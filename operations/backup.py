@@ -2,7 +2,8 @@
 
 A backup is one .tar.gz: `data.json` (every row, Django's serialisation, portable between SQLite and
 PostgreSQL), `media/` (original records and exports, byte for byte) and `manifest.json` (row counts per
-model and the sha256 of every file, checked again on restore)."""
+model and the sha256 of every file, checked again on restore). A backup made by an earlier version restores too:
+its rows are read as today's schema has them (`_upgrade_rows`)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from django.utils import timezone
 
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 FORMAT = 1
+# Models that moved to another app since a backup may have been made: the label it has -> the label now.
+MOVED_MODELS = {"narratives.case": "cases.case", "narratives.casemembership": "cases.casemembership"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,7 @@ class RestoreError(Exception):
 
 
 def _database_is_empty() -> bool:
-    from narratives.models import Case
+    from cases.models import Case
 
     return not Case.objects.exists() and not apps.get_model("auth", "User").objects.exists()
 
@@ -90,9 +93,11 @@ def backup_restore(*, archive_path: Path) -> BackupSummary:
         manifest = json.loads(archive.extractfile("manifest.json").read())
         if manifest.get("format") != FORMAT:
             raise RestoreError(f"Unknown backup format {manifest.get('format')!r}.")
+        _upgrade_manifest(manifest)
         with tempfile.TemporaryDirectory(prefix="restore-") as temp:
             data_path = Path(temp) / "data.json"
-            data_path.write_bytes(archive.extractfile("data.json").read())
+            rows = _upgrade_rows(json.loads(archive.extractfile("data.json").read()))
+            data_path.write_text(json.dumps(rows), encoding="utf-8")
             for member in archive.getmembers():
                 if not member.name.startswith("media/") or not member.isfile():
                     continue
@@ -120,6 +125,29 @@ def backup_restore(*, archive_path: Path) -> BackupSummary:
     if problems:
         raise RestoreError("The restore does not match the backup: " + "; ".join(problems[:10]))
     return BackupSummary(path=archive_path, rows=manifest["rows"], files=len(manifest["files"]))
+
+
+def _upgrade_rows(rows: list[dict]) -> list[dict]:
+    """Rows of a backup made by an earlier version, as today's schema has them: moved models under their new label,
+    and the review's link from a proposal to the event it became kept by the event (`TimelineEvent.candidates`)."""
+    candidates_of: dict[int, list[int]] = {}
+    for row in rows:
+        row["model"] = MOVED_MODELS.get(row["model"], row["model"])
+        if row["model"] == "extraction.eventcandidate" and "timeline_event" in row["fields"]:
+            event_id = row["fields"].pop("timeline_event")
+            if event_id is not None:
+                candidates_of.setdefault(event_id, []).append(row["pk"])
+    for row in rows:
+        if row["model"] == "narratives.timelineevent" and row["pk"] in candidates_of:
+            row["fields"]["candidates"] = sorted({*row["fields"].get("candidates", []), *candidates_of[row["pk"]]})
+    return rows
+
+
+def _upgrade_manifest(manifest: dict) -> None:
+    rows = manifest["rows"]
+    for old, new in MOVED_MODELS.items():
+        if old in rows:
+            rows[new] = rows.get(new, 0) + rows.pop(old)
 
 
 def _reset_sequences() -> None:
