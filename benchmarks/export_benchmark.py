@@ -23,17 +23,18 @@ sys.path.insert(0, str(ROOT))
 
 import pypdfium2 as pdfium
 
-from exports.document import Caption, Exhibit, NarrativeDocument, Section, SignatureBlock
-from exports.html_blocks import assign_exhibit_letters, citation_event_ids, parse_html_blocks
-from exports.packet import PacketExhibit, redactions_from_findings, render_exhibit_packet
+from exports.document import Caption, Exhibit, NarrativeDocument, Section, SignatureBlock, exhibit_letter
+from exports.packet import PacketExhibit, render_exhibit_packet
 from exports.privacy import find_private_data
+from exports.redaction import redactions_from_findings
 from exports.render import render_docx, render_pdf
+from narratives.richtext import cited_event_ids, parse_html_blocks
 
 SAMPLE = ROOT / "demo" / "client-a"
 KINDS = {".pdf": "pdf", ".docx": "docx", ".txt": "text"}
 TARGET_SECONDS = 15.0
 
-CITE = '<span class="citation" data-event="{%s}"></span>'
+CITE = '<a class="citation" data-event="{%s}" href="#">(record, p. 1)</a>'
 PARAGRAPHS = [
     (
         "<p>Devon was born at thirty-five weeks and spent nine days in the neonatal unit, "
@@ -96,8 +97,10 @@ def narrative(target_pages: int = 40) -> NarrativeDocument:
         if number * 1.05 >= target_pages:  # one section is about one page and a bit
             break
     event_document = {e: records[e % len(records)][0] for e in range(1, event + 1)}
-    order = [event_document[e] for _title, html in html_by_section for e in citation_event_ids(html)]
-    letters = assign_exhibit_letters(order)
+    letters: dict[str, str] = {}  # exhibit letters by first citation, as exports.assemble gives them
+    for _title, html in html_by_section:
+        for event_id in cited_event_ids(html):
+            letters.setdefault(event_document[event_id], exhibit_letter(len(letters)))
     by_name = {name: texts for name, _path, _kind, texts in records}
 
     def resolve(event_id: int):
@@ -154,7 +157,7 @@ def packet_exhibits(target_pages: int) -> list[PacketExhibit]:
     while pages < target_pages:
         name, path, kind, texts = records[index % len(records)]
         count = len(pdfium.PdfDocument(path)) if kind == "pdf" else len(texts)
-        letter = assign_exhibit_letters(list(range(index + 1)))[index]
+        letter = exhibit_letter(index)
         exhibits.append(
             PacketExhibit(letter, name.split("_", 1)[1].replace("_", " ").title(), path, kind, texts)
         )

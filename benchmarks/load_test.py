@@ -17,8 +17,6 @@ import http.cookiejar
 import json
 import os
 import random
-import re
-import statistics
 import subprocess
 import sys
 import threading
@@ -47,9 +45,12 @@ def seed(events: int, users: int) -> tuple[int, int, list[tuple[str, int]]]:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from audit.services import Actor
+    from cases.models import Case
+    from cases.services import case_create, case_member_set
     from evidence.models import Document
-    from narratives.models import Case, Consent, EventSource, TimelineEvent
-    from narratives.services import case_create, case_member_set, narrative_create, section_add
+    from narratives.models import Consent, EventSource, TimelineEvent
+    from narratives.services import narrative_create, section_add
 
     call_command("migrate", verbosity=0)
     User = get_user_model()
@@ -59,7 +60,7 @@ def seed(events: int, users: int) -> tuple[int, int, list[tuple[str, int]]]:
     owner, _ = User.objects.get_or_create(username="load-owner")
     owner.set_password(PASSWORD)
     owner.save()
-    case = case_create(created_by=owner, creator_role="attorney", client_name="Load Test Client", docket_number=DOCKET)
+    case = case_create(actor=Actor(user=owner), creator_role="attorney", client_name="Load Test Client", docket_number=DOCKET)
     categories = ["birth_family", "trauma_abuse", "child_welfare", "education", "health", "mental_health",
                   "substance_use", "employment", "housing", "justice_involvement"]
     import datetime
@@ -87,7 +88,7 @@ def seed(events: int, users: int) -> tuple[int, int, list[tuple[str, int]]]:
         user, _ = User.objects.get_or_create(username=f"load-user-{n}")
         user.set_password(PASSWORD)
         user.save()
-        case_member_set(case=case, user=user, role="mitigation_specialist")
+        case_member_set(case=case, user=user, role="mitigation_specialist", actor=Actor(user=owner))
         section = section_add(narrative=narrative, title=f"Section of user {n}", added_by=owner)
         sessions.append((user.username, section.pk))
     return case.pk, narrative.pk, sessions
@@ -95,14 +96,15 @@ def seed(events: int, users: int) -> tuple[int, int, list[tuple[str, int]]]:
 
 def queue_extraction(case_id: int, pages: int) -> list[int]:
     """Upload records totalling `pages` pages through the real upload path; the worker reads them."""
+    import tempfile
+
     from django.contrib.auth import get_user_model
     from django.core.files import File
 
+    from audit.services import Actor
     from benchmarks.extraction_benchmark import build_pdfs
+    from cases.models import Case
     from evidence.services import document_upload
-    from narratives.models import Case
-
-    import tempfile
 
     case = Case.objects.get(pk=case_id)
     owner = get_user_model().objects.get(username="load-owner")
@@ -110,7 +112,7 @@ def queue_extraction(case_id: int, pages: int) -> list[int]:
     ids = []
     for path in build_pdfs(folder, pages, pages_per_record=20):
         with path.open("rb") as handle:
-            ids.append(document_upload(case=case, file=File(handle, name=path.name), uploaded_by=owner).pk)
+            ids.append(document_upload(case=case, file=File(handle, name=path.name), actor=Actor(user=owner)).pk)
     return ids
 
 

@@ -7,8 +7,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
+from cases.models import Case, CaseMembership
 from evidence.models import Document, Page
-from narratives.models import Case, CaseMembership
 
 SAMPLE_RECORD_TEXT = b"Progress note 05/10/2004. In March 2009 he was retained in the fourth grade.\n"
 

@@ -10,7 +10,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from narratives.models import CaseMembership
+from audit.services import Actor
+from cases.models import CaseMembership
 from tests.access_expectations import EXPECTED, PARAMETERS, VISITORS, expected_status
 from tests.factories import MembershipFactory, UserFactory
 
@@ -54,7 +55,7 @@ def world(django_db_blocker):
     event = TimelineEventFactory(case=case)
     narrative = narrative_create(case=case, title="Mitigation", created_by=document.uploaded_by)
     section = narrative.sections.first()
-    section_save(section=section, body="<p>x</p>", expected_version=0, saved_by=document.uploaded_by)
+    section_save(section=section, body="<p>x</p>", expected_version=0, actor=Actor(user=document.uploaded_by))
     export = Export.objects.create(case=case, narrative=narrative, requested_by=document.uploaded_by,
                                    status=Export.Status.DONE)
     export.pdf_file.save("x.pdf", ContentFile(b"%PDF-1.4 test"), save=True)

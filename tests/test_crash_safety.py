@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from django.core.files import File
 
+from audit.services import Actor
+from common.jobs import jobs_requeue_stuck
 from evidence.models import Document
-from evidence.services import document_upload, documents_requeue_stuck
+from evidence.services import document_upload
+from evidence.tasks import RECORD_READING
 from tests.conftest import start_worker, wait_until
 from tests.factories import MembershipFactory
 
@@ -27,7 +30,7 @@ def test_sigkill_during_ocr_then_restart_finishes_the_record(transactional_db, s
     first = start_worker(settings=settings, media_root=media_root, log_path=tmp_path / "first.log")
     try:
         with (RECORDS / "A06_substance_use_treatment_scan.pdf").open("rb") as handle:
-            document = document_upload(case=membership.case, file=File(handle, name="scan.pdf"), uploaded_by=membership.user)
+            document = document_upload(case=membership.case, file=File(handle, name="scan.pdf"), actor=Actor(user=membership.user))
 
         def processing():
             document.refresh_from_db()
@@ -44,7 +47,7 @@ def test_sigkill_during_ocr_then_restart_finishes_the_record(transactional_db, s
 
     second = start_worker(settings=settings, media_root=media_root, log_path=tmp_path / "second.log")
     try:
-        requeued = documents_requeue_stuck(older_than=datetime.timedelta(seconds=0))
+        requeued = jobs_requeue_stuck(kind=RECORD_READING, older_than=datetime.timedelta(seconds=0))
 
         def finished():
             document.refresh_from_db()
@@ -68,7 +71,7 @@ def test_the_sweep_leaves_fresh_and_finished_jobs_alone(sent_tasks, django_captu
     Document.objects.filter(pk=fresh.pk).update(processing_started_at=datetime.datetime.now(datetime.timezone.utc))
 
     with django_capture_on_commit_callbacks(execute=True):
-        requeued = documents_requeue_stuck(older_than=datetime.timedelta(hours=1))
+        requeued = jobs_requeue_stuck(kind=RECORD_READING, older_than=datetime.timedelta(hours=1))
 
     assert requeued == [] and sent_tasks == []
     assert Document.objects.get(pk=ready.pk).status == Document.Status.READY

@@ -7,7 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from narratives.models import Case, CaseMembership, TimelineEvent
+from cases.models import Case, CaseMembership
+from narratives.models import TimelineEvent
 from narratives.services import narrative_create
 from tests.factories import DocumentFactory, EventCandidateFactory, MembershipFactory, PageFactory, UserFactory
 
@@ -33,7 +34,7 @@ def _case_form(**overrides):
 def test_unicode_edge_cases_are_stored_as_typed_and_shown_escaped(client, name):
     client.force_login(UserFactory())
 
-    response = client.post(reverse("narratives:case_create"), _case_form(client_name=name), follow=True)
+    response = client.post(reverse("cases:case_create"), _case_form(client_name=name), follow=True)
 
     assert response.status_code == 200
     assert Case.objects.get().client_name == name
@@ -48,7 +49,7 @@ def test_unicode_edge_cases_are_stored_as_typed_and_shown_escaped(client, name):
 def test_bad_case_fields_get_a_message_and_nothing_is_stored(client, field, value, message):
     client.force_login(UserFactory())
 
-    response = client.post(reverse("narratives:case_create"), _case_form(**{field: value}))
+    response = client.post(reverse("cases:case_create"), _case_form(**{field: value}))
 
     assert response.status_code == 400 and message in response.content.decode()
     assert not Case.objects.exists()
@@ -77,7 +78,7 @@ def test_an_overlong_event_summary_and_an_oversized_section_are_refused(client):
     section = narrative_create(case=case, title="N", created_by=member).sections.first()
 
     edit = client.post(
-        reverse("extraction:candidate_edit", kwargs={"case_id": case.pk, "candidate_id": candidate.pk}),
+        reverse("narratives:candidate_edit", kwargs={"case_id": case.pk, "candidate_id": candidate.pk}),
         {"category": "education", "summary": "x" * 2001, "subject": "client"},
     )
     save = client.post(

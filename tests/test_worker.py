@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.files import File
 
+from audit.services import Actor
 from evidence.models import Document
 from evidence.services import document_upload
 from tests.conftest import wait_until
@@ -19,7 +20,7 @@ RECORDS = Path(__file__).resolve().parents[1] / "demo" / "client-a" / "records"
 def test_a_worker_process_reads_an_uploaded_record_through_the_broker(worker_process, settings):
     membership = MembershipFactory()
     with (RECORDS / "A04_juvenile_court_record.pdf").open("rb") as handle:
-        document = document_upload(case=membership.case, file=File(handle, name="juvenile.pdf"), uploaded_by=membership.user)
+        document = document_upload(case=membership.case, file=File(handle, name="juvenile.pdf"), actor=Actor(user=membership.user))
 
     def finished():
         document.refresh_from_db()

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from narratives.models import CaseMembership
+from cases.models import CaseMembership
 from narratives.services import narrative_create
-from tests.factories import DocumentFactory, EventCandidateFactory, MembershipFactory, PageFactory, TimelineEventFactory
+from tests.factories import DocumentFactory, EventCandidateFactory, MembershipFactory, PageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_review_consent_and_narrative_saves_are_logged_without_their_content(cli
     case = candidate.document.case
     member = MembershipFactory(case=case)
     client.force_login(member.user)
-    client.post(reverse("extraction:candidate_accept", kwargs={"case_id": case.pk, "candidate_id": candidate.pk}))
+    client.post(reverse("narratives:candidate_accept", kwargs={"case_id": case.pk, "candidate_id": candidate.pk}))
     event = case.timeline_events.get()
     client.post(reverse("narratives:event_update", kwargs={"case_id": case.pk, "event_id": event.pk}), {"consent": "withheld"})
     section = narrative_create(case=case, title="N", created_by=member.user).sections.first()
@@ -83,10 +83,10 @@ def test_only_the_cases_supervisor_sees_and_exports_its_audit_log(client):
     client.force_login(attorney)
     client.get(reverse("evidence:document_detail", kwargs={"case_id": case.pk, "document_id": document.pk}))
 
-    assert client.get(reverse("audit:case_audit", kwargs={"case_id": case.pk})).status_code == 403
+    assert client.get(reverse("cases:case_audit", kwargs={"case_id": case.pk})).status_code == 403
     client.force_login(supervisor)
-    page = client.get(reverse("audit:case_audit", kwargs={"case_id": case.pk}))
-    exported = client.get(reverse("audit:case_audit_csv", kwargs={"case_id": case.pk}))
+    page = client.get(reverse("cases:case_audit", kwargs={"case_id": case.pk}))
+    exported = client.get(reverse("cases:case_audit_csv", kwargs={"case_id": case.pk}))
 
     assert page.status_code == 200 and "Viewed a record" in page.content.decode()
     rows = list(csv.reader(io.StringIO(exported.content.decode())))
@@ -109,7 +109,7 @@ def test_pages_carry_security_headers(client):
     member = MembershipFactory()
     client.force_login(member.user)
 
-    response = client.get(reverse("narratives:case_list"))
+    response = client.get(reverse("cases:case_list"))
 
     csp = response["Content-Security-Policy"]
     assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp

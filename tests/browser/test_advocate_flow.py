@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from cases.models import Case
 from engagements.models import Engagement, EngagementLogEntry
-from narratives.models import Case, NarrativeSection
+from narratives.models import NarrativeSection
 from tests.browser.conftest import SCREENSHOTS
 
 DATA = Path(__file__).resolve().parents[1] / "engagements" / "data"

@@ -23,6 +23,7 @@ def test_specialist_uploads_a_scanned_record_and_sees_its_ocr_text(worker_proces
     page.fill("#id_password", "a-long-test-password")
     page.click("button[type=submit]")
     page.locator("table a", has_text="Devon Michael Ashby").click()
+    page.wait_for_load_state()  # records.js (deferred) lists the chosen files: choose them once it has run
     page.set_input_files("#record-files", str(RECORDS / "A06_substance_use_treatment_scan.pdf"))
     assert "A06_substance_use_treatment_scan.pdf" in page.inner_text("#chosen-files")
     page.select_option("#id_record_type", "treatment")

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from audit.services import Actor
 from engagements.attendance_csv import AttendanceCsvRejected, parse_attendance_csv
 from engagements.models import AttendanceImport, Engagement, EngagementLogEntry
 from engagements.services import EngagementDetails, attendance_import, engagement_create, engagement_log_add
@@ -140,7 +141,7 @@ def ged(db):
         details=EngagementDetails(service_type="education_services", provider_name="Brennan Co. Adult Learning Ctr.",
                                   program="GED preparation classes", start_date="2023-05-15",
                                   provider_client_id="ALC-23-1187"),
-        status="active", created_by=case.created_by, today=TODAY,
+        status="active", actor=Actor(user=case.created_by), today=TODAY,
     )
 
 
@@ -149,7 +150,7 @@ def test_a_good_file_is_imported_and_the_timeline_counts_it(ged, data_dir):
     data = (data_dir / "ged_attendance.csv").read_bytes()
 
     batch = attendance_import(case=ged.case, engagement=ged, data=data, file_name="ged_attendance.csv",
-                              imported_by=ged.created_by, today=TODAY)
+                              actor=Actor(user=ged.created_by), today=TODAY)
 
     assert batch.rows == 64 and batch.entries.count() == 64
     ged.event.refresh_from_db()
@@ -163,7 +164,7 @@ def test_a_bad_row_imports_nothing(ged, data_dir):
 
     with pytest.raises(AttendanceCsvRejected) as rejected:
         attendance_import(case=ged.case, engagement=ged, data=data, file_name="bad.csv",
-                          imported_by=ged.created_by, today=TODAY)
+                          actor=Actor(user=ged.created_by), today=TODAY)
 
     assert rejected.value.errors[0].startswith("line 7:")
     assert not EngagementLogEntry.objects.exists() and not AttendanceImport.objects.exists()
@@ -172,16 +173,16 @@ def test_a_bad_row_imports_nothing(ged, data_dir):
 @pytest.mark.django_db
 def test_sessions_already_logged_or_before_the_start_or_of_another_client_are_refused(ged):
     engagement_log_add(engagement=ged, date=datetime.date(2023, 6, 13), kind="attended",
-                       recorded_by=ged.created_by, today=TODAY)
+                       actor=Actor(user=ged.created_by), today=TODAY)
     data = (b"date,status,client_id\n2023-06-12,attended,ALC-23-1187\n2023-06-13,missed,ALC-23-1187\n"
             b"2023-05-01,attended,ALC-23-1187\n")
     other = b"date,status,client_id\n2023-06-20,attended,ALC-23-9999\n"
 
     with pytest.raises(AttendanceCsvRejected) as rejected:
-        attendance_import(case=ged.case, engagement=ged, data=data, file_name="a.csv", imported_by=ged.created_by,
+        attendance_import(case=ged.case, engagement=ged, data=data, file_name="a.csv", actor=Actor(user=ged.created_by),
                           today=TODAY)
     with pytest.raises(AttendanceCsvRejected) as wrong_client:
-        attendance_import(case=ged.case, engagement=ged, data=other, file_name="b.csv", imported_by=ged.created_by,
+        attendance_import(case=ged.case, engagement=ged, data=other, file_name="b.csv", actor=Actor(user=ged.created_by),
                           today=TODAY)
 
     assert rejected.value.errors == [
@@ -200,11 +201,11 @@ def test_a_file_can_make_a_new_engagement_and_a_bad_one_makes_none(data_dir):
 
     with pytest.raises(AttendanceCsvRejected):
         attendance_import(case=case, new_engagement=details, data=(data_dir / "ged_attendance_bad_row.csv").read_bytes(),
-                          file_name="bad.csv", imported_by=case.created_by, today=TODAY)
+                          file_name="bad.csv", actor=Actor(user=case.created_by), today=TODAY)
     assert not Engagement.objects.exists()
 
     batch = attendance_import(case=case, new_engagement=details, data=(data_dir / "ged_attendance.csv").read_bytes(),
-                              file_name="ged.csv", imported_by=case.created_by, today=TODAY)
+                              file_name="ged.csv", actor=Actor(user=case.created_by), today=TODAY)
 
     engagement = batch.engagement
     assert engagement.origin == Engagement.Origin.IMPORT and engagement.status == "active"

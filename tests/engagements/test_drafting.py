@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from audit.services import Actor
 from engagements.services import (
     EngagementDetails,
     client_goal_add,
@@ -17,9 +18,9 @@ from engagements.services import (
     engagement_create,
     engagement_log_add,
 )
-from narratives.drafting import EngagementFact, engagement_sentence
-from narratives.html import cited_event_ids
+from engagements.wording import EngagementFact, engagement_sentence
 from narratives.models import Consent, NarrativeSection
+from narratives.richtext import cited_event_ids
 from narratives.services import candidate_accept, event_set_consent, narrative_create, section_assemble_draft
 from tests.factories import CaseFactory, DocumentFactory, EventCandidateFactory
 
@@ -79,23 +80,23 @@ def _parenting(case, **overrides):
                "program": "the Fathers at the Table parenting program", "start_date": "2023-06-06",
                "end_date": "2023-08-22", **overrides}
     return engagement_create(case=case, details=EngagementDetails(**details), status="completed",
-                             created_by=case.created_by, today=TODAY)
+                             actor=Actor(user=case.created_by), today=TODAY)
 
 
 @pytest.mark.django_db
 def test_the_drafted_paragraph_counts_logged_sessions_and_cites_the_attached_certificate(section):
     case = section.narrative.case
-    client_preference_set(case=case, name_in_court="Mr. Ashby", pronoun="he")
-    goal = client_goal_add(case=case, text="Be there for my daughter.", added_by=case.created_by)
+    client_preference_set(case=case, name_in_court="Mr. Ashby", pronoun="he", actor=Actor(user=case.created_by))
+    goal = client_goal_add(case=case, text="Be there for my daughter.", actor=Actor(user=case.created_by))
     engagement = _parenting(case, client_goal_id=goal.pk)
     for week, kind in enumerate(["attended"] * 10 + ["excused", "missed"]):
         engagement_log_add(engagement=engagement, date=datetime.date(2023, 6, 6) + datetime.timedelta(weeks=week),
-                           kind=kind, recorded_by=case.created_by, today=TODAY)
+                           kind=kind, actor=Actor(user=case.created_by), today=TODAY)
     certificate = DocumentFactory(case=case, original_name="family_roots_certificate.pdf")
-    engagement_attach_evidence(engagement=engagement, kind="certificate", attached_by=case.created_by, document=certificate)
-    event_set_consent(event=engagement.event, consent=Consent.APPROVED, recorded_by=case.created_by)
+    engagement_attach_evidence(engagement=engagement, kind="certificate", actor=Actor(user=case.created_by), document=certificate)
+    event_set_consent(event=engagement.event, consent=Consent.APPROVED, actor=Actor(user=case.created_by))
 
-    body = section_assemble_draft(section=section, assembled_by=case.created_by).body
+    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by)).body
 
     assert body.startswith(
         "<p>From June 6, 2023 to August 22, 2023, Mr. Ashby was enrolled in the Fathers at the Table parenting "
@@ -115,10 +116,10 @@ def test_only_engagements_the_client_approved_are_drafted(section):
     approved = _parenting(case)
     _parenting(case, program="anger management classes", provider_name="Eastside Counseling")  # not yet discussed
     withheld = _parenting(case, program="a batterers' intervention programme", provider_name="Northside")
-    event_set_consent(event=approved.event, consent=Consent.APPROVED, recorded_by=case.created_by)
-    event_set_consent(event=withheld.event, consent=Consent.WITHHELD, recorded_by=case.created_by)
+    event_set_consent(event=approved.event, consent=Consent.APPROVED, actor=Actor(user=case.created_by))
+    event_set_consent(event=withheld.event, consent=Consent.WITHHELD, actor=Actor(user=case.created_by))
 
-    body = section_assemble_draft(section=section, assembled_by=case.created_by).body
+    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by)).body
 
     assert "Fathers at the Table" in body
     assert "anger management" not in body and "intervention" not in body
@@ -128,15 +129,15 @@ def test_only_engagements_the_client_approved_are_drafted(section):
 @pytest.mark.django_db
 def test_collateral_concerns_go_in_only_by_choice(section):
     case = section.narrative.case
-    client_preference_set(case=case, name_in_court="Mr. Ashby", pronoun="he")
-    flag = collateral_flag_set(case=case, concern="drivers_licence", status="referred", updated_by=case.created_by,
+    client_preference_set(case=case, name_in_court="Mr. Ashby", pronoun="he", actor=Actor(user=case.created_by))
+    flag = collateral_flag_set(case=case, concern="drivers_licence", status="referred", actor=Actor(user=case.created_by),
                                new_referral_provider="Brennan Legal Aid", share_in_narrative=True, today=TODAY)
-    collateral_flag_set(case=case, concern="housing", status="raised", updated_by=case.created_by,
+    collateral_flag_set(case=case, concern="housing", status="raised", actor=Actor(user=case.created_by),
                         share_in_narrative=True)
-    collateral_flag_set(case=case, concern="immigration", status="raised", updated_by=case.created_by)  # not shared
-    event_set_consent(event=flag.referral.event, consent=Consent.APPROVED, recorded_by=case.created_by)
+    collateral_flag_set(case=case, concern="immigration", status="raised", actor=Actor(user=case.created_by))  # not shared
+    event_set_consent(event=flag.referral.event, consent=Consent.APPROVED, actor=Actor(user=case.created_by))
 
-    body = section_assemble_draft(section=section, assembled_by=case.created_by).body
+    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by)).body
 
     assert "for help with driver's licence (referral pending). This referral addresses a concern raised with him " \
            "about his driver's licence." in body
@@ -153,10 +154,10 @@ def test_a_record_engagement_nobody_has_worked_on_is_told_in_the_records_words(s
         provider="Brennan Child Guidance Clinic", date="2001-02", date_end="2001-06",
         sentence="Devon was referred to the Brennan Child Guidance Clinic and attended weekly play therapy.",
     )
-    event = candidate_accept(candidate=candidate, accepted_by=case.created_by)
-    event_set_consent(event=event, consent=Consent.APPROVED, recorded_by=case.created_by)
+    event = candidate_accept(candidate=candidate, actor=Actor(user=case.created_by))
+    event_set_consent(event=event, consent=Consent.APPROVED, actor=Actor(user=case.created_by))
 
-    body = NarrativeSection.objects.get(pk=section_assemble_draft(section=section, assembled_by=case.created_by).pk).body
+    body = NarrativeSection.objects.get(pk=section_assemble_draft(section=section, actor=Actor(user=case.created_by)).pk).body
 
     assert "February 2001–June 2001: Devon was referred to the Brennan Child Guidance Clinic and attended weekly " \
            "play therapy." in body

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from audit.services import Actor
 from engagements.models import CollateralFlag, Engagement
 from engagements.selectors import attendance_of
 from engagements.services import (
@@ -39,7 +40,7 @@ def _treatment(case=None, **overrides):
         **overrides,
     }
     return engagement_create(case=case, details=EngagementDetails(**details), status="active",
-                             created_by=case.created_by, today=TODAY)
+                             actor=Actor(user=case.created_by), today=TODAY)
 
 
 def _history(engagement: Engagement) -> list[tuple[str, str, str]]:
@@ -52,11 +53,11 @@ def test_status_changes_are_dated_steps_referred_enrolled_active_completed():
         case=case,
         details=EngagementDetails(service_type="family_services", provider_name="Family Roots Center",
                                   program="the Fathers at the Table parenting program", referral_date="2023-05-30"),
-        status="referred", created_by=case.created_by, today=TODAY,
+        status="referred", actor=Actor(user=case.created_by), today=TODAY,
     )
-    engagement_change_status(engagement=engagement, status="enrolled", date="2023-06-06", changed_by=case.created_by, today=TODAY)
-    engagement_change_status(engagement=engagement, status="active", date="2023-06-13", changed_by=case.created_by, today=TODAY)
-    engagement_change_status(engagement=engagement, status="completed", date="2023-08-22", changed_by=case.created_by, today=TODAY)
+    engagement_change_status(engagement=engagement, status="enrolled", date="2023-06-06", actor=Actor(user=case.created_by), today=TODAY)
+    engagement_change_status(engagement=engagement, status="active", date="2023-06-13", actor=Actor(user=case.created_by), today=TODAY)
+    engagement_change_status(engagement=engagement, status="completed", date="2023-08-22", actor=Actor(user=case.created_by), today=TODAY)
 
     engagement.refresh_from_db()
     assert _history(engagement) == [
@@ -86,10 +87,10 @@ def test_discontinued_needs_a_reason_and_keeps_it():
 
     with pytest.raises(ValidationError, match="Say why"):
         engagement_change_status(engagement=engagement, status="discontinued", date="2023-07-01",
-                                 changed_by=engagement.created_by, today=TODAY)
+                                 actor=Actor(user=engagement.created_by), today=TODAY)
     engagement_change_status(engagement=engagement, status="discontinued", date="2023-07-01",
                              reason="Moved out of the county; referred to a clinic there.",
-                             changed_by=engagement.created_by, today=TODAY)
+                             actor=Actor(user=engagement.created_by), today=TODAY)
 
     assert _history(engagement)[-1] == ("discontinued", "2023-07-01", "Moved out of the county; referred to a clinic there.")
     assert Engagement.objects.get(pk=engagement.pk).end_date == "2023-07-01"
@@ -110,7 +111,7 @@ def test_status_changes_that_are_refused(status, date, message):
     engagement = _treatment()
 
     with pytest.raises(ValidationError, match=message):
-        engagement_change_status(engagement=engagement, status=status, date=date, changed_by=engagement.created_by,
+        engagement_change_status(engagement=engagement, status=status, date=date, actor=Actor(user=engagement.created_by),
                                  today=TODAY)
     assert engagement.status_changes.count() == 2
 
@@ -119,11 +120,11 @@ def test_details_are_checked_and_edits_reach_the_timeline():
     engagement = _treatment()
 
     with pytest.raises(ValidationError) as error:
-        engagement_update(engagement=engagement, updated_by=engagement.created_by, today=TODAY,
+        engagement_update(engagement=engagement, actor=Actor(user=engagement.created_by), today=TODAY,
                           details=EngagementDetails(service_type="substance_use_treatment", provider_name="Crestline",
                                                     start_date="2023-04-10", end_date="2023-03-01"))
     assert "end_date" in error.value.message_dict
-    engagement_update(engagement=engagement, updated_by=engagement.created_by, today=TODAY,
+    engagement_update(engagement=engagement, actor=Actor(user=engagement.created_by), today=TODAY,
                       details=EngagementDetails(service_type="substance_use_treatment", provider_name="Crestline East",
                                                 program="outpatient treatment", start_date="2023-04-10"))
 
@@ -135,17 +136,17 @@ def test_the_log_counts_sessions_and_refuses_the_future_a_second_session_and_bef
     engagement = _treatment()
     user = engagement.created_by
     for day, kind in [(11, "attended"), (12, "attended"), (13, "missed"), (14, "excused"), (17, "attended")]:
-        engagement_log_add(engagement=engagement, date=datetime.date(2023, 4, day), kind=kind, recorded_by=user, today=TODAY)
+        engagement_log_add(engagement=engagement, date=datetime.date(2023, 4, day), kind=kind, actor=Actor(user=user), today=TODAY)
     engagement_log_add(engagement=engagement, date=datetime.date(2023, 4, 17), kind="contact", note="Called the counsellor.",
-                       recorded_by=user, today=TODAY)  # a contact on a session day is fine
+                       actor=Actor(user=user), today=TODAY)  # a contact on a session day is fine
 
     with pytest.raises(ValidationError, match="already logged"):
-        engagement_log_add(engagement=engagement, date=datetime.date(2023, 4, 12), kind="missed", recorded_by=user, today=TODAY)
+        engagement_log_add(engagement=engagement, date=datetime.date(2023, 4, 12), kind="missed", actor=Actor(user=user), today=TODAY)
     with pytest.raises(ValidationError, match="in the future"):
         engagement_log_add(engagement=engagement, date=TODAY + datetime.timedelta(days=1), kind="attended",
-                           recorded_by=user, today=TODAY)
+                           actor=Actor(user=user), today=TODAY)
     with pytest.raises(ValidationError, match="before the engagement began"):
-        engagement_log_add(engagement=engagement, date=datetime.date(2023, 3, 1), kind="attended", recorded_by=user,
+        engagement_log_add(engagement=engagement, date=datetime.date(2023, 3, 1), kind="attended", actor=Actor(user=user),
                            today=TODAY)
 
     attendance = attendance_of(engagement=engagement)
@@ -154,7 +155,7 @@ def test_the_log_counts_sessions_and_refuses_the_future_a_second_session_and_bef
     assert event.summary.endswith("attended 3 of 4 scheduled sessions between April 11, 2023 and April 17, 2023 "
                                   "(1 excused absence not counted).")
 
-    engagement_log_remove(entry=engagement.log_entries.get(kind="missed"), removed_by=user)
+    engagement_log_remove(entry=engagement.log_entries.get(kind="missed"), actor=Actor(user=user))
     assert "attended 3 of 3" not in TimelineEvent.objects.get(pk=engagement.event_id).summary  # "all 3"
     assert "attended all 3 scheduled sessions" in TimelineEvent.objects.get(pk=engagement.event_id).summary
 
@@ -166,7 +167,7 @@ def test_the_event_keeps_consent_and_sources_when_the_engagement_changes():
     event.save()
 
     engagement_log_add(engagement=engagement, date=datetime.date(2023, 4, 11), kind="attended",
-                       recorded_by=engagement.created_by, today=TODAY)
+                       actor=Actor(user=engagement.created_by), today=TODAY)
 
     event.refresh_from_db()
     assert event.consent == "approved" and "attended the one scheduled session" in event.summary
@@ -180,7 +181,7 @@ def test_an_accepted_proposal_of_an_engagement_becomes_an_engagement():
         sentence="Brennan Co. Adult Learning Ctr. GED preparation Active 05/15/2023 --",
     )
 
-    event = candidate_accept(candidate=candidate, accepted_by=document.uploaded_by)
+    event = candidate_accept(candidate=candidate, actor=Actor(user=document.uploaded_by))
 
     engagement = event.engagement
     assert engagement.origin == Engagement.Origin.RECORD and not engagement.followed
@@ -198,7 +199,7 @@ def test_a_recorded_completion_without_an_end_date_keeps_its_date_unknown():
     candidate = EventCandidateFactory(document=document, kind="service_engagement", category="family_services",
                                       status="completed", provider="Family Roots Center", date="2023-06-06")
 
-    engagement = candidate_accept(candidate=candidate, accepted_by=document.uploaded_by).engagement
+    engagement = candidate_accept(candidate=candidate, actor=Actor(user=document.uploaded_by)).engagement
 
     assert _history(engagement) == [("completed", "", "")]
 
@@ -206,28 +207,28 @@ def test_a_recorded_completion_without_an_end_date_keeps_its_date_unknown():
 def test_a_life_event_proposal_makes_no_engagement():
     candidate = EventCandidateFactory()
 
-    candidate_accept(candidate=candidate, accepted_by=candidate.document.uploaded_by)
+    candidate_accept(candidate=candidate, actor=Actor(user=candidate.document.uploaded_by))
 
     assert not Engagement.objects.exists()
 
 
 def test_goals_keep_a_priority_order():
     case = CaseFactory()
-    first, second, third = (client_goal_add(case=case, text=t, added_by=case.created_by)
+    first, second, third = (client_goal_add(case=case, text=t, actor=Actor(user=case.created_by))
                             for t in ["Stay in treatment.", "Keep my job.", "Finish my GED."])
 
-    client_goal_move(goal=third, offset=-1)
-    client_goal_move(goal=third, offset=-1)
+    client_goal_move(goal=third, offset=-1, actor=Actor(user=third.created_by))
+    client_goal_move(goal=third, offset=-1, actor=Actor(user=third.created_by))
     assert [g.text for g in case.goal_items.all()] == ["Finish my GED.", "Stay in treatment.", "Keep my job."]
     engagement = _treatment(case=case, client_goal_id=first.pk)
-    client_goal_remove(goal=first)
+    client_goal_remove(goal=first, actor=Actor(user=first.created_by))
 
     assert [(g.priority, g.text) for g in case.goal_items.all()] == [(1, "Finish my GED."), (2, "Keep my job.")]
     assert Engagement.objects.get(pk=engagement.pk).client_goal is None
 
 
 def test_an_engagement_cannot_serve_another_clients_goal():
-    other = client_goal_add(case=CaseFactory(), text="Not mine.", added_by=CaseFactory().created_by)
+    other = client_goal_add(case=CaseFactory(), text="Not mine.", actor=Actor(user=CaseFactory().created_by))
 
     with pytest.raises(ValidationError, match="not one of this client's goals"):
         _treatment(client_goal_id=other.pk)
@@ -236,7 +237,7 @@ def test_an_engagement_cannot_serve_another_clients_goal():
 def test_a_collateral_concern_can_make_its_referral():
     case = CaseFactory()
 
-    flag = collateral_flag_set(case=case, concern="drivers_licence", status="referred", updated_by=case.created_by,
+    flag = collateral_flag_set(case=case, concern="drivers_licence", status="referred", actor=Actor(user=case.created_by),
                                new_referral_provider="Brennan Legal Aid", share_in_narrative=True, today=TODAY)
 
     referral = flag.referral
@@ -250,12 +251,12 @@ def test_a_referred_concern_needs_a_civil_legal_referral_of_the_case():
     treatment = _treatment(case=case)
 
     with pytest.raises(ValidationError, match="Choose the referral"):
-        collateral_flag_set(case=case, concern="immigration", status="referred", updated_by=case.created_by)
+        collateral_flag_set(case=case, concern="immigration", status="referred", actor=Actor(user=case.created_by))
     with pytest.raises(ValidationError, match="civil legal services engagement of this case"):
         collateral_flag_set(case=case, concern="immigration", status="referred", referral=treatment,
-                            updated_by=case.created_by)
-    flag = collateral_flag_set(case=case, concern="immigration", status="raised", updated_by=case.created_by)
-    again = collateral_flag_set(case=case, concern="immigration", status="resolved", updated_by=case.created_by)
+                            actor=Actor(user=case.created_by))
+    flag = collateral_flag_set(case=case, concern="immigration", status="raised", actor=Actor(user=case.created_by))
+    again = collateral_flag_set(case=case, concern="immigration", status="resolved", actor=Actor(user=case.created_by))
 
     assert flag.pk == again.pk and CollateralFlag.objects.get().status == "resolved"
 

@@ -13,9 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from audit.services import Actor
 from engagements.models import EngagementEvidence
 from engagements.services import EngagementDetails, engagement_attach_evidence, engagement_create
-from evidence import services as evidence_services
+from evidence import tasks as evidence_tasks
 from evidence.models import Document
 from evidence.services import RecordRejected
 from narratives.models import EventSource
@@ -32,7 +33,7 @@ def parenting(db):
         details=EngagementDetails(service_type="family_services", provider_name="Family Roots Center",
                                   program="the Fathers at the Table parenting program", start_date="2023-06-06",
                                   end_date="2023-08-22"),
-        status="completed", created_by=case.created_by, today=datetime.date(2026, 11, 27),
+        status="completed", actor=Actor(user=case.created_by), today=datetime.date(2026, 11, 27),
     )
 
 
@@ -40,10 +41,10 @@ def test_an_uploaded_certificate_is_a_record_queued_for_reading_and_cited_on_pag
     parenting, data_dir, django_capture_on_commit_callbacks
 ):
     certificate = data_dir / "family_roots_certificate.pdf"
-    with mock.patch.object(evidence_services.document_read_text_task, "delay") as queued:
+    with mock.patch.object(evidence_tasks.document_read_text, "delay") as queued:
         with django_capture_on_commit_callbacks(execute=True):
             link = engagement_attach_evidence(
-                engagement=parenting, kind=EngagementEvidence.Kind.CERTIFICATE, attached_by=parenting.created_by,
+                engagement=parenting, kind=EngagementEvidence.Kind.CERTIFICATE, actor=Actor(user=parenting.created_by),
                 file=ContentFile(certificate.read_bytes(), name="family_roots_certificate.pdf"),
             )
 
@@ -58,7 +59,7 @@ def test_an_uploaded_certificate_is_a_record_queued_for_reading_and_cited_on_pag
 
 def test_a_file_the_upload_refuses_stores_nothing_and_links_nothing(parenting, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RecordRejected, match="empty"):
-        engagement_attach_evidence(engagement=parenting, kind="certificate", attached_by=parenting.created_by,
+        engagement_attach_evidence(engagement=parenting, kind="certificate", actor=Actor(user=parenting.created_by),
                                    file=ContentFile(b"", name="empty.pdf"))
 
     assert not Document.objects.exists() and not EngagementEvidence.objects.exists()
@@ -72,27 +73,27 @@ def test_a_file_already_in_the_case_is_linked_not_stored_twice(parenting, django
     existing.file.close()
 
     with django_capture_on_commit_callbacks(execute=True):
-        link = engagement_attach_evidence(engagement=parenting, kind="attendance_sheet", attached_by=parenting.created_by,
+        link = engagement_attach_evidence(engagement=parenting, kind="attendance_sheet", actor=Actor(user=parenting.created_by),
                                           file=ContentFile(content, name="again.txt"))
 
     assert link.document == existing and Document.objects.count() == 1
     with pytest.raises(ValidationError, match="already attached"):
-        engagement_attach_evidence(engagement=parenting, kind="other", attached_by=parenting.created_by, document=existing)
+        engagement_attach_evidence(engagement=parenting, kind="other", actor=Actor(user=parenting.created_by), document=existing)
 
 
 def test_a_record_already_in_the_case_can_be_cited_on_a_chosen_page(parenting):
     packet = DocumentFactory(case=parenting.case, original_name="A10_advocate_service_records.pdf", page_count=3)
     foreign = DocumentFactory()
 
-    link = engagement_attach_evidence(engagement=parenting, kind="certificate", attached_by=parenting.created_by,
+    link = engagement_attach_evidence(engagement=parenting, kind="certificate", actor=Actor(user=parenting.created_by),
                                       document=packet, page_number=3)
 
     assert EventSource.objects.get(event=parenting.event).page_number == 3 and link.page_number == 3
     with pytest.raises(ValidationError, match="another case"):
-        engagement_attach_evidence(engagement=parenting, kind="other", attached_by=parenting.created_by, document=foreign)
+        engagement_attach_evidence(engagement=parenting, kind="other", actor=Actor(user=parenting.created_by), document=foreign)
     other = DocumentFactory(case=parenting.case, page_count=2)
     with pytest.raises(ValidationError, match="has 2 pages"):
-        engagement_attach_evidence(engagement=parenting, kind="other", attached_by=parenting.created_by, document=other,
+        engagement_attach_evidence(engagement=parenting, kind="other", actor=Actor(user=parenting.created_by), document=other,
                                    page_number=5)
 
 

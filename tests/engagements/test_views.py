@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from audit.services import Actor
 from engagements.models import CollateralFlag, Engagement, EngagementLogEntry
 from engagements.selectors import dashboard_for_user
 from engagements.services import (
@@ -32,7 +33,7 @@ def _days_ago(days: int) -> datetime.date:
 def _engagement(case, *, status="active", **details) -> Engagement:
     values = {"service_type": "medical_care", "provider_name": "Eastgate Community Health Ctr.",
               "program": "primary care for asthma", "start_date": "2023-04-25", **details}
-    return engagement_create(case=case, details=EngagementDetails(**values), status=status, created_by=case.created_by)
+    return engagement_create(case=case, details=EngagementDetails(**values), status=status, actor=Actor(user=case.created_by))
 
 
 @pytest.fixture
@@ -50,20 +51,20 @@ def _url(name: str, case, **kwargs) -> str:
 def test_the_dashboard_shows_only_the_team_s_cases_and_what_needs_doing(client, advocate_case):
     case, advocate = advocate_case
     stale = _engagement(case)
-    engagement_log_add(engagement=stale, date=_days_ago(41), kind="contact", recorded_by=advocate)
+    engagement_log_add(engagement=stale, date=_days_ago(41), kind="contact", actor=Actor(user=advocate))
     fresh = _engagement(case, service_type="education_services", provider_name="Adult Learning Ctr.",
                         program="GED preparation classes", start_date="2023-05-15")
-    engagement_log_add(engagement=fresh, date=_days_ago(3), kind="attended", recorded_by=advocate)
+    engagement_log_add(engagement=fresh, date=_days_ago(3), kind="attended", actor=Actor(user=advocate))
     waiting = _engagement(case, status="referred", service_type="employment_services", provider_name="WorkReady Brennan",
                           program="a job readiness program", start_date="", referral_date=_days_ago(20).isoformat())
     new_referral = _engagement(case, status="referred", service_type="employment_services", provider_name="JobStart",
                                start_date="", referral_date=_days_ago(5).isoformat())
     ending = _engagement(case, service_type="housing_assistance", provider_name="Hearthstone Transitional Housing",
                          program="transitional housing", end_date=(timezone.localdate() + datetime.timedelta(days=21)).isoformat())
-    engagement_log_add(engagement=ending, date=_days_ago(6), kind="contact", recorded_by=advocate)
+    engagement_log_add(engagement=ending, date=_days_ago(6), kind="contact", actor=Actor(user=advocate))
     unfollowed = _engagement(case, service_type="substance_use_treatment", provider_name="Brennan County Detox")
-    engagement_set_followed(engagement=unfollowed, followed=False)
-    client_goal_add(case=case, text="Finish my GED.", added_by=advocate)
+    engagement_set_followed(engagement=unfollowed, followed=False, actor=Actor(user=advocate))
+    client_goal_add(case=case, text="Finish my GED.", actor=Actor(user=advocate))
     elsewhere = CaseFactory(client_name="Someone Else Entirely")
     _engagement(elsewhere, provider_name="A Clinic Elsewhere")
 
@@ -194,7 +195,7 @@ def test_goals_naming_and_collateral_concerns_from_their_pages(client, advocate_
     flag = CollateralFlag.objects.get()
     assert flag.referral.provider_name == "Brennan Legal Aid" and flag.share_in_narrative
     assert refused.status_code == 400 and "Choose the referral" in refused.content.decode()
-    case_page = client.get(reverse("narratives:case_detail", kwargs={"case_id": case.pk})).content.decode()
+    case_page = client.get(reverse("cases:case_detail", kwargs={"case_id": case.pk})).content.decode()
     assert "Driver&#x27;s licence" in case_page and "may go in the narrative" in case_page
     assert client.get(_url("goal_change", case, goal_id=second.pk, action="up")).status_code == 405
     assert client.post(_url("goal_change", case, goal_id=second.pk, action="explode")).status_code == 404
@@ -202,15 +203,15 @@ def test_goals_naming_and_collateral_concerns_from_their_pages(client, advocate_
 
 def test_the_client_summary_speaks_plainly(client, advocate_case):
     case, advocate = advocate_case
-    goal = client_goal_add(case=case, text="Finish my GED.", added_by=advocate)
+    goal = client_goal_add(case=case, text="Finish my GED.", actor=Actor(user=advocate))
     ged = _engagement(case, service_type="education_services", provider_name="Brennan Co. Adult Learning Ctr.",
                       program="GED preparation classes", start_date="2023-05-15", client_goal_id=goal.pk,
                       next_step="Take the Language Arts test.")
     for day, kind in [(1, "attended"), (2, "attended"), (3, "excused"), (4, "missed")]:
-        engagement_log_add(engagement=ged, date=datetime.date(2023, 6, day), kind=kind, recorded_by=advocate)
+        engagement_log_add(engagement=ged, date=datetime.date(2023, 6, day), kind=kind, actor=Actor(user=advocate))
     _engagement(case, status="referred", service_type="employment_services", provider_name="WorkReady Brennan",
                 program="a job readiness program", start_date="", referral_date="2023-10-10")
-    collateral_flag_set(case=case, concern="housing", status="raised", updated_by=advocate)
+    collateral_flag_set(case=case, concern="housing", status="raised", actor=Actor(user=advocate))
 
     page = client.get(_url("client_summary", case)).content.decode()
 
@@ -225,7 +226,7 @@ def test_the_client_summary_speaks_plainly(client, advocate_case):
 def test_following_an_engagement_found_in_records(client, advocate_case):
     case, _advocate = advocate_case
     engagement = _engagement(case)
-    engagement_set_followed(engagement=engagement, followed=False)
+    engagement_set_followed(engagement=engagement, followed=False, actor=Actor(user=engagement.created_by))
 
     response = client.post(_url("engagement_follow", case, engagement_id=engagement.pk), {"followed": "1", "next": "list"})
 

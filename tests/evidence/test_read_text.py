@@ -106,16 +106,17 @@ def test_progress_is_visible_while_pages_are_read(client, monkeypatch):
     url = reverse("evidence:document_status", kwargs={"case_id": document.case_id, "document_id": document.pk})
     seen = []
 
-    import evidence.services as services
+    from evidence.reading import record_reader
 
-    real_iter_pages = services.iter_pages
+    reader = record_reader()
+    real_pages = reader.pages
 
     def watching(*args, **kwargs):
-        for page in real_iter_pages(*args, **kwargs):
+        for page in real_pages(*args, **kwargs):
             seen.append(client.get(url).json())
             yield page
 
-    monkeypatch.setattr(services, "iter_pages", watching)
+    monkeypatch.setattr(reader, "pages", watching)
     document_read_text(document_id=document.pk)
 
     assert [s["pages_done"] for s in seen] == list(range(len(seen)))

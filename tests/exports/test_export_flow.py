@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from pathlib import Path
 
 import docx
 import pypdfium2 as pdfium
@@ -15,11 +14,13 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from audit.services import Actor
 from evidence.models import Document, Page
+from exports.assemble import export_data
 from exports.models import Export
-from exports.services import ExportRefused, export_create, export_data, export_render, privacy_findings
-from narratives.html import citation_link
+from exports.services import ExportRefused, export_create, export_render, privacy_findings
 from narratives.models import Consent
+from narratives.richtext import citation_link
 from narratives.services import narrative_create, section_move, section_save
 from tests.factories import DocumentFactory, EventSourceFactory, MembershipFactory, TimelineEventFactory
 
@@ -60,9 +61,9 @@ def filing():
     early = narrative.sections.get(title="Early childhood and family")
     education = narrative.sections.get(title="Education")
     section_save(section=early, body="<p>He was removed. " + citation_link(event_id=removed.pk, href="#", label="x") + "</p>",
-                 expected_version=0, saved_by=user)
+                 expected_version=0, actor=Actor(user=user))
     section_save(section=education, body="<p>He was held back. " + citation_link(event_id=retained.pk, href="#", label="x") + "</p>",
-                 expected_version=0, saved_by=user)
+                 expected_version=0, actor=Actor(user=user))
     return case, narrative, user, {"school": school, "cps": cps}, {"retained": retained, "removed": removed}
 
 
@@ -76,7 +77,7 @@ def _export(narrative, user, sealed=False):
     if not sealed:
         findings = privacy_findings(data=export_data(narrative=narrative, sealed=False), case=narrative.case)
         redactions = {f.finding.text: f.finding.replacement for f in findings}
-    export = export_create(narrative=narrative, requested_by=user, sealed=sealed, redactions=redactions)
+    export = export_create(narrative=narrative, actor=Actor(user=user), sealed=sealed, redactions=redactions)
     assert export_render(export_id=export.pk)
     export.refresh_from_db()
     return export
@@ -132,7 +133,7 @@ def test_an_export_citing_a_withheld_fact_is_refused_naming_it(filing, client):
     events["removed"].save()
 
     with pytest.raises(ExportRefused, match="He was taken into custody") as refused:
-        export_create(narrative=narrative, requested_by=user, sealed=False)
+        export_create(narrative=narrative, actor=Actor(user=user), sealed=False)
     client.force_login(user)
     page = client.get(reverse("exports:export_prepare", kwargs={"case_id": case.pk, "narrative_id": narrative.pk}))
     posted = client.post(reverse("exports:export_prepare", kwargs={"case_id": case.pk, "narrative_id": narrative.pk}),
@@ -176,6 +177,9 @@ def test_export_narrative_command_writes_three_files_and_fails_clearly_when_refu
     call_command("export_narrative", "--case", case.docket_number, "--out", str(tmp_path / "out"))
 
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["exhibits.pdf", "narrative.docx", "narrative.pdf"]
+    # Audited once, by the service, as the web export is: the case's creator, from no browser.
+    (entry,) = AuditEntry.objects.filter(case_id=case.pk, action="exported")
+    assert (entry.user, entry.ip_address, entry.object_id) == (case.created_by, None, str(Export.objects.get().pk))
     assert SSN not in _pdf_text((tmp_path / "out" / "exhibits.pdf").read_bytes())
     events["retained"].consent = Consent.WITHHELD
     events["retained"].save()
@@ -190,7 +194,8 @@ def test_an_export_left_running_by_a_dead_worker_is_queued_again(filing, sent_ta
 
     from django.utils import timezone
 
-    from exports.services import exports_requeue_stuck
+    from common.jobs import jobs_requeue_stuck
+    from exports.tasks import EXPORT_RENDERING
 
     case, narrative, user, _documents, _events = filing
     export = Export.objects.create(case=case, narrative=narrative, requested_by=user, status=Export.Status.RUNNING,
@@ -199,7 +204,7 @@ def test_an_export_left_running_by_a_dead_worker_is_queued_again(filing, sent_ta
                                   started_at=timezone.now())
 
     with django_capture_on_commit_callbacks(execute=True):
-        requeued = exports_requeue_stuck(older_than=datetime.timedelta(hours=1))
+        requeued = jobs_requeue_stuck(kind=EXPORT_RENDERING, older_than=datetime.timedelta(hours=1))
 
     assert requeued == [export.pk] and sent_tasks == [("exports.tasks.export_render", (export.pk,))]
     assert Export.objects.get(pk=fresh.pk).status == Export.Status.RUNNING

@@ -9,15 +9,15 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import Image, ImageDraw
 
+from exports.document import bates_label
 from exports.packet import (
     PacketExhibit,
     RedactionLeak,
     _check_no_leak,
-    bates_label,
-    redactions_from_findings,
     render_exhibit_packet,
 )
 from exports.privacy import find_private_data
+from exports.redaction import redactions_from_findings
 
 SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "client-a"
 KINDS = {".pdf": "pdf", ".docx": "docx", ".txt": "text"}

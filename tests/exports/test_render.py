@@ -23,9 +23,10 @@ from exports.document import (
     Section,
     SignatureBlock,
     StyleSettings,
+    exhibit_letter,
 )
-from exports.html_blocks import assign_exhibit_letters, citation_event_ids, parse_html_blocks
 from exports.render import render_docx, render_pdf
+from narratives.richtext import cited_event_ids, parse_html_blocks
 
 EVENT_DOCUMENT = {1: "birth", 2: "dcfs", 3: "school", 4: "court"}
 DESCRIPTIONS = {
@@ -35,18 +36,18 @@ DESCRIPTIONS = {
     "court": "Juvenile Court Record",
 }
 EARLY = """<p>Devon Ashby was born at thirty-five weeks, <strong>already withdrawing</strong> from cocaine
-<span class="citation" data-event="1"></span>. His mother was nineteen.</p>
+<a class="citation" data-event="1" href="/e/1/">(record, p. 1)</a>. His mother was nineteen.</p>
 <h2>Neglect and foster care</h2>
 <p>At four he and his brother were left alone for <em>two days</em> without food
-<span class="citation" data-event="2"></span>.</p>
+<a class="citation" data-event="2" href="/e/2/">(record, p. 1)</a>.</p>
 <ol><li>Emergency shelter care, November 1999;</li><li>Foster home, where he was <u>struck with a belt</u>;
 <ul><li>reported by his teacher</li><li>substantiated</li></ul></li>
 <li>Kinship care with his grandmother.</li></ol>
 <blockquote><p>"Devon is a quiet child who tries very hard."</p></blockquote>
 <h3>School</h3>
-<p>The school recorded this <span class="citation" data-event="3"></span>, and the juvenile court saw the
+<p>The school recorded this <a class="citation" data-event="3" href="/e/3/">(record, p. 1)</a>, and the juvenile court saw the
 consequences
-<span class="citation" data-event="4"></span>.</p>"""
+<a class="citation" data-event="4" href="/e/4/">(record, p. 1)</a>.</p>"""
 RECOVERY = (
     "<p>"
     + "Since his release he has held a job and cared for his daughter. " * 30
@@ -56,7 +57,9 @@ RECOVERY = (
 
 def narrative(*, citation_style="inline", sealed=False, early=EARLY, certificate=True) -> NarrativeDocument:
     html = early + RECOVERY
-    letters = assign_exhibit_letters([EVENT_DOCUMENT[e] for e in citation_event_ids(html)])
+    letters: dict[str, str] = {}  # exhibit letters by first citation, as exports.assemble gives them
+    for event_id in cited_event_ids(html):
+        letters.setdefault(EVENT_DOCUMENT[event_id], exhibit_letter(len(letters)))
 
     def resolve(event_id):
         document = EVENT_DOCUMENT[event_id]

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
+from audit.services import Actor
 from evidence.models import Document
 from evidence.services import document_read_text
 from extraction.models import DocumentExtraction, EventCandidate
@@ -68,8 +69,8 @@ def test_extracting_twice_gives_the_same_rows_and_keeps_reviewed_work(document):
     first = list(document.event_candidates.values_list("category", "start", "end", "date").order_by("start"))
     education = document.event_candidates.get(category="education")
     welfare = document.event_candidates.get(category="child_welfare")
-    event = candidate_accept(candidate=education, accepted_by=document.uploaded_by)
-    candidate_reject(candidate=welfare, rejected_by=document.uploaded_by)
+    event = candidate_accept(candidate=education, actor=Actor(user=document.uploaded_by))
+    candidate_reject(candidate=welfare, actor=Actor(user=document.uploaded_by))
 
     document_extract(document_id=document.pk)
     call_command("reextract", "--case", document.case.docket_number)

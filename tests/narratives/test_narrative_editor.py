@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from narratives.html import cited_event_ids, citation_link, sanitize_html, uncited_paragraphs
+from audit.services import Actor
 from narratives.models import Consent, Narrative, NarrativeSection, TimelineEvent
+from narratives.richtext import citation_link, cited_event_ids, sanitize_html, uncited_paragraphs
 from narratives.services import (
     SECTION_TEMPLATE,
     EditConflict,
@@ -140,8 +141,8 @@ def test_every_save_is_a_version_and_a_stale_save_is_refused_with_the_other_text
 def test_history_diffs_and_restores_without_losing_anything(client):
     section = _section()
     user = MembershipFactory(case=section.narrative.case).user
-    section_save(section=section, body="<p>One</p><p>Two</p>", expected_version=0, saved_by=user)
-    section_save(section=section, body="<p>One</p><p>Three</p>", expected_version=1, saved_by=user)
+    section_save(section=section, body="<p>One</p><p>Two</p>", expected_version=0, actor=Actor(user=user))
+    section_save(section=section, body="<p>One</p><p>Three</p>", expected_version=1, actor=Actor(user=user))
     client.force_login(user)
     kwargs = {"case_id": section.narrative.case_id, "narrative_id": section.narrative_id, "section_id": section.pk}
 
@@ -184,7 +185,7 @@ def test_a_drafted_section_says_only_consented_facts_each_sentence_cited():
     for event in [*approved, withheld, undiscussed, other]:
         EventSourceFactory(event=event)
 
-    drafted = section_assemble_draft(section=section, assembled_by=case.created_by)
+    drafted = section_assemble_draft(section=section, actor=Actor(user=case.created_by))
 
     assert cited_event_ids(drafted.body) == [approved[1].pk, approved[0].pk]  # chronological
     for text in ("SECRET FACT", "UNDISCUSSED FACT", "OTHER DOMAIN"):
@@ -230,8 +231,8 @@ def test_a_bad_save_request_gets_a_clear_error_and_changes_nothing(client):
 def test_conflict_is_raised_by_the_service_too():
     section = _section()
     user = section.narrative.created_by
-    section_save(section=section, body="<p>a</p>", expected_version=0, saved_by=user)
+    section_save(section=section, body="<p>a</p>", expected_version=0, actor=Actor(user=user))
 
     with pytest.raises(EditConflict):
-        section_save(section=section, body="<p>b</p>", expected_version=0, saved_by=user)
+        section_save(section=section, body="<p>b</p>", expected_version=0, actor=Actor(user=user))
     assert Narrative.objects.count() == 1 and TimelineEvent.objects.count() == 0

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from audit.services import Actor
 from evidence.models import Document, Page
 from exports.models import Export
 from exports.services import export_create, export_render
@@ -62,18 +63,17 @@ def _manage(*args: str, env: dict) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_backup_then_restore_into_a_fresh_database_finds_everything(tmp_path, fresh_database_url):
     from audit.models import AuditEntry
-    from audit.services import audit_record
 
-    call_command("load_demo", "--now", "--allow-in-production")
+    call_command("load_demo", "--now", "--allow-in-production")  # audited like work in the browser
     narrative = Narrative.objects.get()
-    audit_record(action=AuditEntry.Action.EXPORTED, user=narrative.created_by, case_id=narrative.case_id, obj=narrative)
-    export = export_create(narrative=narrative, requested_by=narrative.created_by, sealed=True)
+    export = export_create(narrative=narrative, actor=Actor(user=narrative.created_by), sealed=True)
     assert export_render(export_id=export.pk)
     expected = {
         "documents": Document.objects.count(), "pages": Page.objects.count(), "events": TimelineEvent.objects.count(),
         "sources": EventSource.objects.count(), "versions": SectionVersion.objects.count(),
         "audit": AuditEntry.objects.count(),
     }
+    assert expected["audit"] > 0  # the demo's review, consent and export entries go into the backup too
     archive = tmp_path / "backup.tar.gz"
 
     summary = backup_create(out=archive)
@@ -100,3 +100,55 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
 
     with pytest.raises(RestoreError, match="not empty"):
         backup_restore(archive_path=archive)
+
+
+def _as_before_the_split(archive: Path, out: Path) -> Path:
+    """The backup as the code before the apps were split wrote it: Case and CaseMembership under `narratives`, and
+    each accepted proposal pointing at its event (EventCandidate.timeline_event) instead of the event keeping it."""
+    import io
+    import tarfile
+
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(out, "w:gz") as target:
+        rows = json.loads(source.extractfile("data.json").read())
+        events_of = {}
+        for row in rows:
+            row["model"] = {"cases.case": "narratives.case", "cases.casemembership": "narratives.casemembership"}.get(
+                row["model"], row["model"])
+            if row["model"] == "narratives.timelineevent":
+                for candidate_id in row["fields"].pop("candidates"):
+                    events_of[candidate_id] = row["pk"]
+        for row in rows:
+            if row["model"] == "extraction.eventcandidate":
+                row["fields"]["timeline_event"] = events_of.get(row["pk"])
+        manifest = json.loads(source.extractfile("manifest.json").read())
+        manifest["rows"] = {label.replace("cases.", "narratives."): n for label, n in manifest["rows"].items()}
+        for name, payload in (("data.json", json.dumps(rows)), ("manifest.json", json.dumps(manifest))):
+            info = tarfile.TarInfo(name)
+            info.size = len(payload.encode())
+            target.addfile(info, io.BytesIO(payload.encode()))
+        for member in source.getmembers():
+            if member.name.startswith("media/"):
+                target.addfile(member, source.extractfile(member))
+    return out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_made_before_the_apps_were_split_restores_with_every_link(tmp_path):
+    from audit.services import Actor
+    from cases.models import Case, CaseMembership
+    from extraction.models import EventCandidate
+    from narratives.services import candidate_accept
+    from tests.factories import EventCandidateFactory, MembershipFactory
+
+    candidate = EventCandidateFactory()
+    MembershipFactory(case=candidate.document.case)
+    event = candidate_accept(candidate=candidate, actor=Actor(user=candidate.document.uploaded_by))
+    EventCandidateFactory(document=candidate.document)  # still pending: no event
+    legacy = _as_before_the_split(backup_create(out=tmp_path / "now.tar.gz").path, tmp_path / "before.tar.gz")
+    call_command("flush", interactive=False, verbosity=0)
+
+    backup_restore(archive_path=legacy)
+
+    assert Case.objects.count() == 1 and CaseMembership.objects.count() == 1
+    assert list(TimelineEvent.objects.get(pk=event.pk).candidates.values_list("pk", flat=True)) == [candidate.pk]
+    assert EventCandidate.objects.count() == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from audit.services import Actor
 from evidence.models import Document
 from exports.models import Export
 from narratives.services import narrative_create, section_save
@@ -74,7 +75,7 @@ def guarded():
     EventCandidateFactory(document=document)
     TimelineEventFactory(case=document.case)
     narrative = narrative_create(case=document.case, title="Mitigation", created_by=document.uploaded_by)
-    section_save(section=narrative.sections.first(), body="<p>x</p>", expected_version=0, saved_by=document.uploaded_by)
+    section_save(section=narrative.sections.first(), body="<p>x</p>", expected_version=0, actor=Actor(user=document.uploaded_by))
     EngagementLogEntryFactory(engagement__case=document.case)
     ClientGoalFactory(case=document.case)
     Export.objects.create(case=document.case, narrative=narrative, requested_by=document.uploaded_by)
@@ -86,7 +87,7 @@ def guarded():
 
 def test_every_case_url_is_found():
     names = {name for name, _params in CASE_URLS}
-    assert {"narratives:case_detail", "evidence:document_upload", "evidence:document_original"} <= names
+    assert {"cases:case_detail", "evidence:document_upload", "evidence:document_original"} <= names
 
 
 @pytest.mark.django_db
@@ -132,8 +133,8 @@ def test_member_sees_case_and_case_list_shows_only_own_cases(client, guarded):
     other_case = CaseFactory(client_name="Someone Else Entirely")
     client.force_login(member)
 
-    listing = client.get(reverse("narratives:case_list"))
-    detail = client.get(reverse("narratives:case_detail", kwargs={"case_id": document.case_id}))
+    listing = client.get(reverse("cases:case_list"))
+    detail = client.get(reverse("cases:case_detail", kwargs={"case_id": document.case_id}))
 
     assert document.case.client_name in listing.content.decode()
     assert other_case.client_name not in listing.content.decode()

@@ -1,8 +1,9 @@
-"""The editor's HTML becomes document blocks; citations are resolved and lettered by first citation."""
+"""The narrative's rich text is read once, into blocks and runs: the editor's warnings and the court export both
+read a section this way, and a citation has one markup (the stored link)."""
 
 import pytest
 
-from exports.document import (
+from narratives.richtext import (
     BlockQuote,
     CitationRun,
     Cite,
@@ -11,18 +12,17 @@ from exports.document import (
     ListBlock,
     Paragraph,
     TextRun,
-    citation_text,
-    exhibit_letter,
-    format_pages,
-    runs_for_style,
+    citation_link,
+    cited_event_ids,
+    parse_html_blocks,
+    uncited_paragraphs,
 )
-from exports.html_blocks import assign_exhibit_letters, citation_event_ids, parse_html_blocks
 
 SCHOOL = Cite("C", "Brennan County School Records", (4,))
 
 
 def cite(event_id: int) -> str:
-    return f'<span class="citation" data-event="{event_id}"></span>'
+    return citation_link(event_id=event_id, href=f"/cases/1/timeline/events/{event_id}/", label="(note.pdf, p. 1)")
 
 
 def texts(runs):
@@ -93,7 +93,7 @@ def test_line_breaks_and_whitespace():
     assert paragraph.runs == (TextRun("line one"), LineBreak(), TextRun("line two&three"))
 
 
-def test_citation_placeholder_is_resolved_and_its_preview_text_ignored():
+def test_a_citation_is_resolved_and_its_label_ignored():
     calls = []
 
     def resolve(event_id):
@@ -101,7 +101,7 @@ def test_citation_placeholder_is_resolved_and_its_preview_text_ignored():
         return [("C", "Brennan County School Records", [4]), SCHOOL]
 
     (paragraph,) = parse_html_blocks(
-        '<p>He repeated fourth grade <span class="citation" data-event="12">(Ex. Z, stale preview)</span>.'
+        '<p>He repeated fourth grade <a class="citation" data-event="12" href="/x">(Ex. Z, <em>stale</em> preview)</a>.'
         "</p>",
         resolve_citation=resolve,
     )
@@ -117,32 +117,29 @@ def test_citation_placeholder_is_resolved_and_its_preview_text_ignored():
 
 def test_citation_with_bates_labels_from_tuples():
     (paragraph,) = parse_html_blocks(
-        '<p><span class="citation" data-event="3"></span></p>',
+        f"<p>{cite(3)}</p>",
         resolve_citation=lambda e: [("A", "Newborn Record", (1, 2), ("ASHBY-000002", "ASHBY-000003"))],
     )
 
     (run,) = paragraph.runs
     assert run == CitationRun(3, (Cite("A", "Newborn Record", (1, 2), ("ASHBY-000002", "ASHBY-000003")),))
-    assert citation_text(run) == "(Ex. A, Newborn Record, at 1–2 [ASHBY-000002–ASHBY-000003])"
 
 
 def test_deleted_event_and_bad_ids_give_visible_missing_citations():
     (paragraph,) = parse_html_blocks(
-        '<p>a <span class="citation" data-event="99"></span> b '
-        '<span class="citation" data-event="x1"></span></p>',
+        f'<p>a {cite(99)} b <a class="citation" data-event="x1" href="/x">(label)</a></p>',
         resolve_citation=lambda e: [],
     )
 
     citations = [run for run in paragraph.runs if isinstance(run, CitationRun)]
-    assert citations == [CitationRun(99, ()), CitationRun(None, ())]
-    assert citation_text(citations[0]) == "[citation missing]"
+    assert citations == [CitationRun(99, ()), CitationRun(None, ())]  # printed as missing citations
 
 
 def test_malformed_html_loses_no_text_and_runs_nothing():
     html = (
         "text before any tag<p>open <b>bold never closed<p>next</li></ul>"
         '<script>alert("x")</script><style>p{}</style>'
-        '<p>cite <span class="citation" data-event="5">unclosed preview<p>kept after it</p>'
+        '<p>cite <a class="citation" data-event="5">unclosed preview<p>kept after it</p>'
         "<li>stray item"
     )
 
@@ -154,61 +151,25 @@ def test_malformed_html_loses_no_text_and_runs_nothing():
     assert "alert" not in flat and "p{}" not in flat and "unclosed preview" not in flat
 
 
-def test_citation_event_ids_in_document_order():
+def test_cited_event_ids_in_order_of_first_citation_and_only_from_the_one_markup():
     html = (
-        '<p><span class="citation" data-event="7"></span> x <span class="other" data-event="8"></span></p>'
+        f'<p>{cite(7)} x <a class="other" data-event="8" href="/x">not a citation</a>'
+        '<span class="citation" data-event="9"></span></p>'  # not the stored markup: no citation
         "<ul><li>" + cite(3) + "</li></ul><p>" + cite(7) + "</p>"
     )
 
-    assert citation_event_ids(html) == [7, 3, 7]
+    assert cited_event_ids(html) == [7, 3]
+    assert cited_event_ids(f"<p>{cite(4)}</p><p>{cite(2)}{cite(3)}</p>") == [4, 2, 3]  # reordered text, new order
 
 
-def test_exhibit_letters_follow_first_citation_and_change_when_citations_are_reordered():
-    event_document = {1: "school", 2: "dcfs", 3: "school", 4: "court"}
-    first = f"<p>{cite(1)}{cite(2)}</p><p>{cite(4)}</p>"
-    reordered = f"<p>{cite(4)}</p><p>{cite(2)}{cite(3)}</p>"
-
-    letters = assign_exhibit_letters([event_document[e] for e in citation_event_ids(first)])
-    letters_after = assign_exhibit_letters([event_document[e] for e in citation_event_ids(reordered)])
-
-    assert letters == {"school": "A", "dcfs": "B", "court": "C"}
-    assert letters_after == {"court": "A", "dcfs": "B", "school": "C"}
-
-
-def test_letters_go_past_z():
-    letters = assign_exhibit_letters(list(range(30)))
-
-    assert [letters[i] for i in (0, 25, 26, 27, 29)] == ["A", "Z", "AA", "AB", "AD"]
-    assert exhibit_letter(701) == "ZZ" and exhibit_letter(702) == "AAA"
-
-
-@pytest.mark.parametrize(
-    ("pages", "expected"), [((4,), "4"), ((5, 4, 6), "4–6"), ((7, 4, 8), "4, 7–8"), ((), "")]
-)
-def test_page_ranges(pages, expected):
-    assert format_pages(pages) == expected
-
-
-def test_citation_text_inline_and_footnote():
-    run = CitationRun(1, (SCHOOL, Cite("D", "Juvenile Court Record", (1,))))
-
-    assert citation_text(CitationRun(1, (SCHOOL,))) == "(Ex. C, Brennan County School Records, at 4)"
-    assert (
-        citation_text(run)
-        == "(Ex. C, Brennan County School Records, at 4; Ex. D, Juvenile Court Record, at 1)"
-    )
-    assert (
-        citation_text(run, "footnote")
-        == "Ex. C, Brennan County School Records, at 4; Ex. D, Juvenile Court Record, at 1."
+def test_the_editors_warnings_read_the_same_blocks():
+    html = (
+        "<h2>A heading that states nothing cited</h2><p>An uncited claim about his whole life.</p>"
+        f"<p>A cited claim about his school. {cite(1)}</p><blockquote><p>A quotation from a letter of support.</p>"
+        "</blockquote><ul><li>A list item without any citation</li><li>short</li></ul>"
+        "<p>He was <b>retai</b>ned in fourth<br>grade again.</p>"
     )
 
-
-def test_footnote_marker_hugs_the_word_and_follows_the_punctuation():
-    runs = (TextRun("from cocaine "), CitationRun(1, (SCHOOL,)), TextRun(". His mother"))
-
-    assert runs_for_style(runs, "footnote") == (
-        TextRun("from cocaine."),
-        CitationRun(1, (SCHOOL,)),
-        TextRun(" His mother"),
-    )
-    assert runs_for_style(runs, "inline") == runs
+    assert uncited_paragraphs(html) == [
+        "An uncited claim about his whole life.", "A list item without any citation", "He was retained in fourth grade again."
+    ]

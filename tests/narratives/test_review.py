@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from extraction.models import EventCandidate
 from narratives.models import TimelineEvent
 from tests.factories import (
     DocumentFactory,
@@ -28,7 +27,7 @@ def reviewer(client):
 
 
 def _post(client, name, candidate, **data):
-    url = reverse(f"extraction:{name}", kwargs={"case_id": candidate.document.case_id, "candidate_id": candidate.pk})
+    url = reverse(f"narratives:{name}", kwargs={"case_id": candidate.document.case_id, "candidate_id": candidate.pk})
     return client.post(url, data)
 
 
@@ -37,7 +36,7 @@ def test_queue_shows_pending_proposals_with_their_span_highlighted(client, revie
     candidate = EventCandidateFactory(document=document)
     EventCandidateFactory(document=document, review_status="rejected", sentence="SHOULD NOT SHOW")
 
-    page = client.get(reverse("extraction:review_queue", kwargs={"case_id": document.case_id})).content.decode()
+    page = client.get(reverse("narratives:review_queue", kwargs={"case_id": document.case_id})).content.decode()
 
     assert "<mark>retained in the fourth grade</mark>" in page
     assert f'id="candidate-{candidate.pk}"' in page
@@ -54,7 +53,8 @@ def test_accept_puts_the_fact_on_the_timeline_with_its_source(client, reviewer):
     candidate.refresh_from_db()
     event = TimelineEvent.objects.get()
     assert response.status_code == 302
-    assert candidate.review_status == "accepted" and candidate.reviewed_by == user and candidate.timeline_event == event
+    assert candidate.review_status == "accepted" and candidate.reviewed_by == user
+    assert list(event.candidates.all()) == [candidate]  # the event keeps where the review found it
     assert (event.category, event.date, str(event.date_sort)) == ("education", "2009-03", "2009-03-01")
     source = event.sources.get()
     assert (source.document, source.page_number, source.quote) == (document, 1, "retained in the fourth grade")
@@ -112,7 +112,8 @@ def test_merge_makes_one_event_with_two_sources(client, reviewer):
     _post(client, "candidate_merge", second, event=event.pk)
 
     second.refresh_from_db()
-    assert second.review_status == "merged" and second.timeline_event == event
+    assert second.review_status == "merged"
+    assert sorted(c.pk for c in event.candidates.all()) == sorted([first.pk, second.pk])
     assert TimelineEvent.objects.count() == 1
     assert sorted(s.document_id for s in event.sources.all()) == sorted([document.pk, other_record.pk])
 
@@ -123,7 +124,7 @@ def test_ids_from_another_case_are_refused(client, reviewer):
     mine = EventCandidateFactory(document=document)
     foreign_event = TimelineEventFactory()  # another case's event
 
-    url = reverse("extraction:candidate_accept", kwargs={"case_id": document.case_id, "candidate_id": foreign.pk})
+    url = reverse("narratives:candidate_accept", kwargs={"case_id": document.case_id, "candidate_id": foreign.pk})
     assert client.post(url).status_code == 404
     _post(client, "candidate_merge", mine, event=foreign_event.pk)
 
@@ -139,7 +140,7 @@ def test_a_proposal_reviewed_twice_is_reported_not_duplicated(client, reviewer):
     _post(client, "candidate_accept", candidate)
 
     response = client.post(
-        reverse("extraction:candidate_accept", kwargs={"case_id": document.case_id, "candidate_id": candidate.pk}),
+        reverse("narratives:candidate_accept", kwargs={"case_id": document.case_id, "candidate_id": candidate.pk}),
         follow=True,
     )
 
@@ -149,7 +150,7 @@ def test_a_proposal_reviewed_twice_is_reported_not_duplicated(client, reviewer):
 
 def test_add_an_event_by_hand_from_selected_page_text(client, reviewer):
     document, _user = reviewer
-    url = reverse("extraction:event_add_from_page", kwargs={"case_id": document.case_id, "document_id": document.pk, "number": 1})
+    url = reverse("narratives:event_add_from_page", kwargs={"case_id": document.case_id, "document_id": document.pk, "number": 1})
 
     form = client.get(url + "?start=21&end=49")
     response = client.post(url, {"start": 21, "end": 49, "category": "education", "summary": "Retained.",
@@ -163,7 +164,7 @@ def test_add_an_event_by_hand_from_selected_page_text(client, reviewer):
 
 def test_add_an_event_with_a_span_off_the_page_is_refused(client, reviewer):
     document, _user = reviewer
-    url = reverse("extraction:event_add_from_page", kwargs={"case_id": document.case_id, "document_id": document.pk, "number": 1})
+    url = reverse("narratives:event_add_from_page", kwargs={"case_id": document.case_id, "document_id": document.pk, "number": 1})
 
     response = client.post(url, {"start": 5, "end": 99999, "category": "education", "summary": "x", "subject": "client"}, follow=True)
 

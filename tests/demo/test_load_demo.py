@@ -4,12 +4,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from audit.models import AuditEntry
+from cases.models import Case, CaseMembership
 from evidence.models import Document, Page
 from extraction.models import EventCandidate
-from narratives.html import cited_event_ids
 from narratives.models import (
-    Case,
-    CaseMembership,
     Consent,
     EventSource,
     Narrative,
@@ -17,6 +16,7 @@ from narratives.models import (
     SectionVersion,
     TimelineEvent,
 )
+from narratives.richtext import cited_event_ids
 
 
 @pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_load_demo_twice_changes_nothing(settings, sent_tasks, django_capture_on
 def test_load_demo_now_reads_reviews_and_drafts_and_twice_changes_nothing(settings):
     call_command("load_demo", "--now", "--allow-in-production")
     counts = (TimelineEvent.objects.count(), EventSource.objects.count(), NarrativeSection.objects.count(),
-              SectionVersion.objects.count())
+              SectionVersion.objects.count(), AuditEntry.objects.count())
 
     call_command("load_demo", "--now", "--allow-in-production")
 
@@ -55,7 +55,26 @@ def test_load_demo_now_reads_reviews_and_drafts_and_twice_changes_nothing(settin
     early = NarrativeSection.objects.get(title="Early childhood and family")
     assert cited_event_ids(early.body) and early.version == 1
     assert (TimelineEvent.objects.count(), EventSource.objects.count(), NarrativeSection.objects.count(),
-            SectionVersion.objects.count()) == counts
+            SectionVersion.objects.count(), AuditEntry.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_load_demo_is_audited_like_work_in_the_browser():
+    """The demo goes through the same services as the pages, so the audit log tells who did what in it."""
+    call_command("load_demo", "--now", "--allow-in-production")
+
+    case = Case.objects.get()
+    entries = AuditEntry.objects.filter(case_id=case.pk)
+    by_action = {action: set(entries.filter(action=action).values_list("username", flat=True))
+                 for action in entries.values_list("action", flat=True).distinct()}
+    assert by_action["case_opened"] == {"attorney"}
+    assert by_action["record_uploaded"] == {"specialist"} and entries.filter(action="record_uploaded").count() == 10
+    assert {"event_accepted", "event_merged", "event_rejected", "consent_changed"} <= set(by_action)
+    assert by_action["event_accepted"] == {"specialist"}
+    assert by_action["engagement_changed"] == {"advocate"} and by_action["client_goals_changed"] == {"advocate"}
+    assert by_action["narrative_saved"] == {"specialist"}
+    assert entries.filter(action="event_accepted").count() == EventCandidate.objects.filter(review_status="accepted").count()
+    assert not entries.exclude(ip_address=None).exists()  # nobody was at a browser
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from narratives.models import Case, CaseMembership
+from cases.models import Case, CaseMembership
 from tests.factories import UserFactory
 
 
@@ -15,7 +15,7 @@ def test_opening_a_case_puts_its_creator_on_the_team(client):
     client.force_login(user)
 
     response = client.post(
-        reverse("narratives:case_create"),
+        reverse("cases:case_create"),
         {
             "client_name": "Ari Example",
             "client_dob": "1990-02-03",
@@ -39,7 +39,7 @@ def test_a_future_date_of_birth_is_refused_with_a_message(client):
     tomorrow = datetime.date.today() + datetime.timedelta(days=2)
 
     response = client.post(
-        reverse("narratives:case_create"),
+        reverse("cases:case_create"),
         {"client_name": "A", "client_dob": tomorrow.isoformat(), "docket_number": "X-1",
          "stage": Case.Stage.PRETRIAL, "creator_role": CaseMembership.Role.ATTORNEY},
     )
@@ -60,6 +60,6 @@ def test_login_logout_and_password_change(client):
     )
     assert response.status_code == 302
     client.post(reverse("logout"))
-    assert client.get(reverse("narratives:case_list")).status_code == 302
+    assert client.get(reverse("cases:case_list")).status_code == 302
     user.refresh_from_db()
     assert user.check_password("tall-oak-river-9")
