@@ -2,12 +2,14 @@
 
     .venv/bin/python benchmarks/extraction_benchmark.py [--pages 300] [--ocr-pages 6] [--memory-pages 1000]
 
-1. Builds a synthetic set of text PDFs (default 300 pages) from the fictional sample records' texts.
-2. Raw limit: the bare components alone over the same pages, i.e. pypdfium2 page text + `nlp.pipe`.
-3. End to end: `extract_text` (the product's reading, with its layout work) + `find_events`, per record.
+1. Builds a synthetic set of text PDFs (default 300 pages) from the fictional demo records' and the
+   annotated corpus's texts (records and opinions, so pages are as dense as real ones).
+2. Reading alone: `extract_text` (pypdfium2 text with the product's layout work) over those PDFs.
+3. End to end: `extract_text` + `find_events` (segmentation, the learned model, dates), per record, with
+   the model on one thread as one worker process runs it.
 4. OCR pages per minute on the scanned sample (one thread, as the worker runs it).
 5. Peak memory (max RSS) of reading and extracting one 1,000-page PDF, in a fresh process.
-Targets (issue 3): end to end >= 0.7 x the raw limit, >= 20 pages/s, peak memory < 500 MB."""
+Targets (issue 10): end to end >= 10 pages/s for one worker; peak memory <= 1 GB per worker."""
 
 from __future__ import annotations
 
@@ -24,12 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 GOLD = ROOT / "demo" / "client-a" / "gold"
+CORPUS = ROOT / "extraction" / "corpus"
 SCANNED = ROOT / "demo" / "client-a" / "records" / "A06_substance_use_treatment_scan.pdf"
 
 
 def sample_pages() -> list[str]:
     pages = []
-    for path in sorted(GOLD.glob("*.txt")):
+    for path in [*sorted(GOLD.glob("*.txt")), *sorted(CORPUS.rglob("*.txt"))]:
         if "scan" in path.name:
             continue
         pages += [page for page in path.read_text(encoding="utf-8").split("\f") if page.strip()]
@@ -56,22 +59,15 @@ def build_pdfs(folder: Path, total_pages: int, pages_per_record: int = 30) -> li
     return paths
 
 
-def raw_limit(paths: list[Path]) -> tuple[float, int, int]:
-    """Seconds for the bare components: page text from pypdfium2, then nlp.pipe over those pages."""
-    import pypdfium2 as pdfium
+def reading_only(paths: list[Path]) -> tuple[float, int]:
+    """Seconds to read the PDFs' text as the product does, without finding events."""
+    from extraction.pipeline.text import extract_text
 
-    from extraction.pipeline.nlp import load_nlp
-
-    nlp = load_nlp()
     started = time.perf_counter()
-    texts = []
+    pages = 0
     for path in paths:
-        pdf = pdfium.PdfDocument(path)
-        texts += [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
-        pdf.close()
-    for _doc in nlp.pipe(texts, batch_size=64):
-        pass
-    return time.perf_counter() - started, len(texts), sum(len(t.split()) for t in texts)
+        pages += len(extract_text(path, ocr=True).pages)
+    return time.perf_counter() - started, pages
 
 
 def end_to_end(paths: list[Path]) -> tuple[float, int, int, int]:
@@ -126,13 +122,16 @@ def main() -> None:
         folder = Path(temp)
         print(f"building {args.pages} pages of text PDFs …", flush=True)
         paths = build_pdfs(folder, args.pages)
-        raw_seconds, raw_pages, raw_words = raw_limit(paths)
+        from extraction.pipeline.model import load_model
+
+        load_model()  # loaded once per worker process, as in production; not part of the per-page cost
+        read_seconds, read_pages = reading_only(paths)
         e2e_seconds, pages, words, events = end_to_end(paths)
-        raw_rate, e2e_rate = raw_pages / raw_seconds, pages / e2e_seconds
-        print(f"raw limit (pypdfium2 text + nlp.pipe): {raw_rate:8.1f} pages/s {raw_words / raw_seconds:10.0f} words/s")
-        print(f"end to end (extract_text + find_events): {e2e_rate:6.1f} pages/s {words / e2e_seconds:10.0f} words/s "
-              f"({events} events from {pages} pages)")
-        print(f"ratio end to end / raw limit: {e2e_rate / raw_rate:.2f}  (target >= 0.70; >= 20 pages/s)")
+        e2e_rate = pages / e2e_seconds
+        print(f"reading alone (extract_text):             {read_pages / read_seconds:8.1f} pages/s")
+        print(f"end to end (extract_text + find_events):  {e2e_rate:8.1f} pages/s {words / e2e_seconds:10.0f} words/s "
+              f"({events} events from {pages} pages, {words / pages:.0f} words a page)")
+        print(f"target: >= 10 pages/s end to end for one worker: {'met' if e2e_rate >= 10 else 'NOT met'}")
         print(f"OCR: {ocr_rate(args.ocr_pages):.1f} pages/minute on one thread (scanned, faxed sample)")
         big = folder / "big.pdf"
         import pypdfium2 as pdfium
@@ -150,7 +149,7 @@ def main() -> None:
         merged.save(big)
         merged.close()
         count, found, peak = peak_memory(big)
-        print(f"peak memory, one {count}-page PDF read and extracted ({found} events): {peak} MB (target < 500 MB)")
+        print(f"peak memory, one {count}-page PDF read and extracted ({found} events): {peak} MB (target <= 1024 MB)")
 
 
 if __name__ == "__main__":

@@ -84,7 +84,15 @@ def demo_advocate_work(*, case: Case, advocate: Actor, today: datetime.date | No
             .order_by("pk").first()
         )
         if engagement is None:
-            continue  # the extraction did not find it: nothing to follow
+            # the review did not turn it into an engagement (proposals are a model's reading): the Advocate,
+            # who works with this provider, enters it herself, as she would in the office
+            engagement = engagement_create(
+                case=case,
+                details=EngagementDetails(service_type=service_type, provider_name=provider, program=plan["program"]),
+                status="active",
+                actor=advocate,
+                today=today,
+            )
         engagement_set_followed(engagement=engagement, followed=True, actor=advocate)
         next_days = plan.get("next_step_days")
         end_days = plan.get("end_days")

@@ -45,7 +45,8 @@ class EventCandidate(models.Model):
     page_end = models.PositiveIntegerField()
     sentence = models.TextField()
     evidence = models.TextField()  # the span's own text
-    confidence = models.FloatField(default=0.5)
+    confidence = models.FloatField(default=0.5)  # the model's probability that the span states this event
+    cue = models.CharField(max_length=100, blank=True)  # the word the model weighed most
 
     review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.PENDING)
     reviewed_by = models.ForeignKey(
@@ -66,6 +67,13 @@ class EventCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} in {self.document_id} p. {self.page}"
+
+    @property
+    def confidence_word(self) -> str:
+        """"likely", "possible" or "unlikely": what a reviewer reads instead of a probability."""
+        from extraction.confidence import confidence_word
+
+        return confidence_word(self.confidence)
 
 
 class DocumentExtraction(models.Model):

@@ -6,12 +6,30 @@ from cases.models import Case
 from extraction.models import DocumentExtraction, EventCandidate
 
 
-def candidate_queue(*, case: Case, group: str = "record") -> QuerySet[EventCandidate]:
-    """The case's pending proposals, grouped by record (in page order) or by category."""
-    pending = EventCandidate.objects.pending().filter(document__case=case).select_related("document")
+def candidate_queue(
+    *, case: Case, group: str = "record", min_confidence: float = 0.0, order: str = "position"
+) -> QuerySet[EventCandidate]:
+    """The case's pending proposals at or above ``min_confidence``, grouped by record (in page order) or by
+    category; ``order="confidence"`` puts the surest first within each group."""
+    pending = (
+        EventCandidate.objects.pending()
+        .filter(document__case=case, confidence__gte=min_confidence)
+        .select_related("document")
+    )
     if group == "category":
-        return pending.order_by("category", "-confidence", "document_id", "start")
-    return pending.order_by("document__uploaded_at", "document_id", "start")
+        within = ("-confidence", "document_id", "start") if order == "confidence" else ("document_id", "start")
+        return pending.order_by("category", *within)
+    within = ("-confidence", "start") if order == "confidence" else ("start",)
+    return pending.order_by("document__uploaded_at", "document_id", *within)
+
+
+def candidate_confidence_counts(*, case: Case, likely: float, possible: float) -> dict[str, int]:
+    """Pending proposals by confidence in words: likely, possible, and below the threshold."""
+    return EventCandidate.objects.pending().filter(document__case=case).aggregate(
+        likely=Count("pk", filter=Q(confidence__gte=likely)),
+        possible=Count("pk", filter=Q(confidence__gte=possible, confidence__lt=likely)),
+        unlikely=Count("pk", filter=Q(confidence__lt=possible)),
+    )
 
 
 def candidate_get(*, case: Case, candidate_id: int) -> EventCandidate | None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from evidence.models import Document
 from evidence.selectors import document_extracted_text, document_get
+from extraction.confidence import STORED_FLOOR
 from extraction.models import EventCandidate
 from extraction.pipeline.events import find_events
 from extraction.pipeline.types import PAGE_SEPARATOR, ExtractedText, FoundEvent
@@ -48,6 +49,7 @@ def candidate_row(document: Document, event: FoundEvent, page_starts: list[int],
         sentence=event.sentence,
         evidence=text[event.start : event.end],  # exactly the cited span, from the text itself
         confidence=event.confidence,
+        cue=event.cue[:100],
     )
 
 
@@ -76,7 +78,9 @@ def document_extract(*, document_id: int) -> int:
     pages = document_extracted_text(document=document)
     record = ExtractedText(path=document.original_name, pages=pages)
     try:
-        events = find_events(record, dob=document.case.client_dob)
+        # everything down to the floor is kept: the queue shows what reaches the model's threshold and a
+        # reviewer who wants recall first can look lower without the record being read again
+        events = find_events(record, dob=document.case.client_dob, threshold=STORED_FLOOR)
     except Exception:
         logger.exception("extraction.failed", extra={"document_id": document_id})
         job_fail(EVENT_FINDING, key=document.pk,

@@ -18,7 +18,8 @@ from cases.access import case_for_request
 from cases.models import Case
 from evidence.selectors import page_get, page_texts
 from extraction.models import EventCandidate
-from extraction.selectors import candidate_counts, candidate_get, candidate_queue
+from extraction.confidence import LEVELS, minimum_for
+from extraction.selectors import candidate_confidence_counts, candidate_counts, candidate_get, candidate_queue
 from narratives.forms import EventEditForm
 from narratives.selectors import timeline_event_get, timeline_events_by_category
 from narratives.services import (
@@ -43,7 +44,7 @@ def _candidate_for(request: HttpRequest, case: Case, candidate_id: int) -> Event
 
 def _back_to_queue(request: HttpRequest, case: Case) -> HttpResponse:
     """Back to where the reviewer was: same grouping and screen, the next proposal selected."""
-    query = {key: request.POST[key] for key in ("group", "page") if request.POST.get(key)}
+    query = {key: request.POST[key] for key in ("group", "page", "order") if request.POST.get(key)}
     url = reverse("narratives:review_queue", kwargs={"case_id": case.pk})
     if query:
         url += "?" + "&".join(f"{key}={value}" for key, value in query.items() if value.isalnum())
@@ -77,7 +78,14 @@ def _with_context(candidates: list[EventCandidate]) -> list[dict]:
 def review_queue_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_request(request, case_id)
     group = "category" if request.GET.get("group") == "category" else "record"
-    paginator = Paginator(candidate_queue(case=case, group=group), QUEUE_PAGE_SIZE)
+    order = "confidence" if request.GET.get("order") == "confidence" else "position"
+    # how low to look is the reviewer's choice and stays theirs while they work through the queue
+    show = request.GET.get("show") or request.session.get("review_show", "possible")
+    if show not in LEVELS:
+        show = "possible"
+    request.session["review_show"] = show
+    queue = candidate_queue(case=case, group=group, min_confidence=minimum_for(show), order=order)
+    paginator = Paginator(queue, QUEUE_PAGE_SIZE)
     screen = paginator.get_page(request.GET.get("page"))
     items = _with_context(list(screen.object_list))
     for index, item in enumerate(items):
@@ -92,6 +100,11 @@ def review_queue_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "screen": screen,
             "items": items,
             "counts": candidate_counts(case=case),
+            "show": show,
+            "order": order,
+            "by_confidence": candidate_confidence_counts(
+                case=case, likely=minimum_for("likely"), possible=minimum_for("possible")
+            ),
             "events_by_category": timeline_events_by_category(case=case),
         },
     )

@@ -112,7 +112,6 @@ _ABBREVIATIONS = {
     "univ",
     "assn",
     "corp",
-    "bros",
     "ltd",
     "dba",
     "hr",
@@ -173,7 +172,6 @@ _FRONTED = re.compile(
 class Table:
     id: int
     header: tuple[str, ...] = ()  # header cell texts ("" when the table has no header row)
-    rule: dict | None = None  # the matching entry of rules.json "tables"
 
 
 @dataclass(slots=True)
@@ -298,6 +296,16 @@ def _norm_line(line: str) -> str:
     return _DIGITS.sub("#", _BLANKS.sub(" ", line.strip().lower()))
 
 
+_SMALL_WORDS = {"of", "and", "or", "the", "a", "an", "in", "on", "for", "to", "with", "at", "by"}
+
+
+def _title_case(phrase: str) -> bool:
+    """A run-in heading ("Family History.", "Education.") capitalises its words; a short sentence ("His
+    mother drank.") does not."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", phrase)
+    return bool(words) and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+
+
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end] (a paragraph), abbreviation-aware."""
     out = []
@@ -374,8 +382,6 @@ def segment(
     text: str,
     *,
     skip_section_re: re.Pattern | None = None,
-    tables: list[dict] | None = None,
-    kv_negative_re: re.Pattern | None = None,
 ) -> list[Unit]:
     """Units of a record's text in reading order."""
     pages: list[tuple[int, int]] = []
@@ -424,7 +430,6 @@ def segment(
                 body = block
                 if kv_rows < len(block) / 2 and len(block) >= 2 and _is_header_row(first_texts):
                     table.header = tuple(first_texts)
-                    table.rule = _table_rule(first_texts, tables or [])
                     (hs, he), hc = block[0]
                     hs, he = trim(text, hs, he)
                     units.append(
@@ -498,7 +503,7 @@ def segment(
                     and kind == PROSE
                     and len(text[ss:se].split()) <= 4
                     and text[se - 1] == "."
-                    and text[ss].isupper()
+                    and _title_case(text[ss:se])
                 )
                 units.append(
                     Unit(
@@ -515,11 +520,3 @@ def segment(
                     )
                 )
     return units
-
-
-def _table_rule(header: list[str], tables: list[dict]) -> dict | None:
-    joined = " | ".join(h.lower() for h in header)
-    for rule in tables:
-        if rule.get("header") is not None and rule["header"].search(joined):
-            return rule
-    return None

@@ -45,4 +45,5 @@ class FoundEvent:
     status: str | None = None
     provider: str | None = None
     subject: str = "client"  # or the family member whose fact shaped the client's life
-    confidence: float = 0.5
+    confidence: float = 0.5  # the model's probability that the span states this event
+    cue: str = ""  # the word the model weighed most for this category: what a reviewer checks first

@@ -182,3 +182,52 @@ def test_timeline_shows_accepted_events_in_date_order_with_undated_last(client, 
 
     assert page.index("EARLIER FACT") < page.index("LATER FACT") < page.index("UNDATED FACT")
     assert "May 2001" in page and "undated" in page
+
+
+def _queue(client, document, **params) -> str:
+    url = reverse("narratives:review_queue", kwargs={"case_id": document.case_id})
+    return client.get(url, params).content.decode()
+
+
+def test_proposals_show_their_confidence_in_words_and_their_cue(client, reviewer):
+    document, _user = reviewer
+    EventCandidateFactory(document=document, confidence=0.93, cue="retained")
+
+    page = _queue(client, document)
+
+    assert "likely · cue “retained”" in page
+    assert "0.93" in page  # the probability itself stays one hover away
+
+
+def test_the_queue_shows_down_to_the_models_threshold_and_a_reviewer_can_look_lower(client, reviewer):
+    from extraction.confidence import LIKELY, default_threshold
+
+    document, _user = reviewer
+    likely = EventCandidateFactory(document=document, confidence=LIKELY + 0.05)
+    possible = EventCandidateFactory(document=document, confidence=default_threshold() + 0.01)
+    unlikely = EventCandidateFactory(document=document, confidence=default_threshold() - 0.05)
+
+    default = _queue(client, document)
+    assert f'id="candidate-{likely.pk}"' in default and f'id="candidate-{possible.pk}"' in default
+    assert f'id="candidate-{unlikely.pk}"' not in default
+    assert "(+1 below the threshold)" in default
+
+    only_likely = _queue(client, document, show="likely")
+    assert f'id="candidate-{possible.pk}"' not in only_likely and f'id="candidate-{likely.pk}"' in only_likely
+
+    everything = _queue(client, document, show="unlikely")
+    assert all(f'id="candidate-{c.pk}"' in everything for c in (likely, possible, unlikely))
+    # the choice is remembered while the reviewer works through the queue
+    assert f'id="candidate-{unlikely.pk}"' in _queue(client, document)
+
+
+def test_the_queue_can_put_the_surest_first(client, reviewer):
+    document, _user = reviewer
+    early_unsure = EventCandidateFactory(document=document, confidence=0.55, start=1, end=10, page_start=1, page_end=10)
+    late_sure = EventCandidateFactory(document=document, confidence=0.97)
+
+    by_position = _queue(client, document)
+    surest_first = _queue(client, document, order="confidence")
+
+    assert by_position.index(f"candidate-{early_unsure.pk}") < by_position.index(f"candidate-{late_sure.pk}")
+    assert surest_first.index(f"candidate-{late_sure.pk}") < surest_first.index(f"candidate-{early_unsure.pk}")

@@ -20,7 +20,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from extraction.pipeline.events import find_events
-from extraction.pipeline.nlp import load_nlp
+from extraction.pipeline.model import EventModel, load_model
 from extraction.pipeline.taxonomy import category_label
 from extraction.pipeline.text import UnreadableRecord, check_record, extract_text
 
@@ -44,6 +44,7 @@ EVENT_FIELDS = (
     "provider",
     "subject",
     "confidence",
+    "cue",
 )
 GENERIC_ERROR = (
     "This file could not be read because of an unexpected problem. Try opening it and saving it "
@@ -73,13 +74,13 @@ def record_files(path: Path) -> list[Path]:
     return files
 
 
-def extract_document(path: Path, *, dob: dt.date | None, nlp) -> dict[str, Any]:
+def extract_document(path: Path, *, dob: dt.date | None, model: EventModel | None = None) -> dict[str, Any]:
     """One entry of the "documents" list: the text and events of a file, or the reason it was not read."""
     shown = path.as_posix()
     try:
         check_record(path, max_bytes=MAX_BYTES, max_pages=MAX_PAGES, max_unzipped_bytes=MAX_UNZIPPED_BYTES)
         record = extract_text(path)
-        events = find_events(record, dob=dob, nlp=nlp)
+        events = find_events(record, dob=dob, model=model)
     except UnreadableRecord as exc:
         return {"path": shown, "error": exc.message, "events": []}
     except MemoryError:
@@ -105,7 +106,7 @@ def _child(conn, path: Path, dob: dt.date | None, memory_limit: int) -> None:
             soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        result = extract_document(path, dob=dob, nlp=load_nlp())
+        result = extract_document(path, dob=dob, model=load_model())
     except MemoryError:
         result = {"path": path.as_posix(), "error": MEMORY_ERROR, "events": []}
     except BaseException:  # noqa: BLE001 - the parent must always get an answer
@@ -182,7 +183,7 @@ class Command(BaseCommand):
             raise CommandError("no such file or folder: " + ", ".join(missing))
         if options["timeout"] <= 0:
             raise CommandError("--timeout must be a positive number of seconds")
-        load_nlp()  # built once here; each forked child inherits it
+        load_model()  # loaded once here; each forked child inherits it
         documents = []
         for path in paths:
             for file in record_files(path):
