@@ -32,7 +32,7 @@ from .units import SHAPES, ReadingUnit
 from .windows import Window, encoder_input, windows
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
-BATCH_WINDOWS = 32  # windows of similar length run together; padding is masked, so a batch changes nothing
+BATCH_TOKENS = 1024  # positions (padding included) per run: windows of similar length run together
 STRETCH = 512  # consecutive windows encoded before their heads are read
 
 
@@ -50,6 +50,35 @@ class UnitReading:
     status: np.ndarray  # [unit, status]: P(status) for an engagement starting on the unit
     cue: np.ndarray  # [unit, category, 2]: character span of the word the category's query weighed most
     read: np.ndarray  # [unit]: whether the model read the unit at all (context-only units are not read)
+
+
+# Words that carry no content: a cue is shown to a reviewer, and "the" or "per" tells them nothing.
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but of to in on at by for with from as is was were be been being has have had do does did "
+    "he she they his her their him them it its this that these those who which what when where while than then "
+    "per not no nor so if into onto over under about after before during since until upon out up down also "
+    "mr ms mrs dr".split()
+)
+
+
+def _cue(*, text: str, offsets: Sequence[tuple[int, int]], first: int, weights: np.ndarray) -> tuple[int, int]:
+    """The word (word pieces joined) that the cue attention weighed most, leaving out function words, numbers
+    and punctuation when the unit has anything else; its character span."""
+    words: list[tuple[int, int, float]] = []
+    for k, weight in enumerate(weights):
+        start, end = offsets[first + k]
+        if words and start == words[-1][1]:  # a word piece continues the word before
+            s, _, w = words[-1]
+            words[-1] = (s, end, w + float(weight))
+        else:
+            words.append((start, end, float(weight)))
+    content = [w for w in words if _is_content(text[w[0] : w[1]])]
+    start, end, _ = max(content or words, key=lambda w: w[2])
+    return start, end
+
+
+def _is_content(word: str) -> bool:
+    return len(word) >= 3 and any(c.isalpha() for c in word) and word.lower() not in _FUNCTION_WORDS
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -91,7 +120,7 @@ class EventModel:
         self.threshold: float = float(self.meta.get("threshold", 0.5))
         # 8-bit weights quantise each run's activations with one scale: one window a run keeps a window's
         # numbers independent of whatever else would have shared its batch
-        self.batch_windows = 1 if self.meta.get("weights") == "int8" else BATCH_WINDOWS
+        self.batch_tokens = 1 if self.meta.get("weights") == "int8" else BATCH_TOKENS
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
@@ -132,17 +161,33 @@ class EventModel:
         for k in range(0, len(wins), STRETCH):
             stretch = wins[k : k + STRETCH]
             hidden: list[np.ndarray | None] = [None] * len(stretch)
-            by_length = sorted(range(len(stretch)), key=lambda i: stretch[i].length)
-            for b in range(0, len(by_length), self.batch_windows):
-                rows = by_length[b : b + self.batch_windows]
+            for rows in self._runs(stretch):
                 for i, h in zip(rows, self._encode(ids, [stretch[i] for i in rows]), strict=True):
                     hidden[i] = h
-            for i, (w, h) in enumerate(zip(stretch, hidden, strict=True)):
+            rows, targets = [], []
+            for w, h in zip(stretch, hidden, strict=True):
                 summary = h[1:-1].mean(axis=0) if len(h) > 2 else np.zeros(h.shape[1], dtype=h.dtype)
                 before = carried if w.before is not None else None
-                self._head(w, h, summary, before, units, offsets, probs, status, cue, read)
+                for slot, prev in zip(w.targets, w.previous, strict=True):
+                    if slot.hi > slot.lo:
+                        feats, weights = self._features(w, h, slot, prev, summary, before, units)
+                        rows.append(feats)
+                        targets.append((w, slot, weights))
                 carried = summary
+            if rows:
+                self._decide(np.stack(rows), targets, text, offsets, probs, status, cue, read)
         return UnitReading(self.categories, self.statuses, probs, status, cue, read)
+
+    def _runs(self, stretch: list[Window]) -> list[list[int]]:
+        """Indices of the stretch's windows grouped into runs of similar length (sorted, so a run holds little
+        padding) of at most ``batch_tokens`` positions each."""
+        runs: list[list[int]] = []
+        for i in sorted(range(len(stretch)), key=lambda i: stretch[i].length):
+            if runs and (len(runs[-1]) + 1) * stretch[i].length <= self.batch_tokens:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        return runs
 
     def _encode(self, ids: list[int], batch: list[Window]) -> list[np.ndarray]:
         length = max(w.length for w in batch)
@@ -155,34 +200,36 @@ class EventModel:
         (hidden,) = self.session.run(None, {"input_ids": input_ids, "attention_mask": mask})
         return [hidden[r, : w.length] for r, w in enumerate(batch)]
 
-    def _head(self, w: Window, h: np.ndarray, sentence: np.ndarray, before: np.ndarray | None,
-              units, offsets, probs, status, cue, read) -> None:
-        d = h.shape[1]
-        zeros = np.zeros(d, dtype=h.dtype)
-        for slot, prev in zip(w.targets, w.previous, strict=True):
-            tokens = h[slot.lo : slot.hi]
-            if len(tokens) == 0:
-                continue
-            weights = _softmax(tokens @ self.cue_query * self.scale, axis=0)
-            has_prev = prev is not None and prev.hi > prev.lo
-            feats = np.concatenate([
-                weights @ tokens, tokens.mean(axis=0), tokens.max(axis=0), sentence,
-                h[prev.lo : prev.hi].mean(axis=0) if has_prev else zeros,
-                before if before is not None else zeros,
-                [1.0 if has_prev else 0.0, 1.0 if before is not None else 0.0],
-                self.shape_emb[SHAPES.index(units[slot.unit].shape)],
-            ]).astype(np.float32)
-            hidden = _gelu(feats @ self.hidden_w + self.hidden_b)
-            p = _softmax(hidden @ self.category_w + self.category_b, axis=0)  # "none" + categories
-            present = _sigmoid(hidden @ self.present_w + self.present_b)
-            goes_on = _sigmoid(hidden @ self.goes_on_w + self.goes_on_b)
-            event = np.maximum(p[1:], present)
-            probs[slot.unit, :, 0] = 1.0 - event
-            probs[slot.unit, :, 1] = event * (1.0 - goes_on)
-            probs[slot.unit, :, 2] = event * goes_on
-            status[slot.unit] = _softmax(hidden @ self.status_w + self.status_b, axis=0)
-            start, end = offsets[w.lo + slot.lo - 1 + int(weights.argmax())]
-            cue[slot.unit] = (start, end)
+    def _features(self, w: Window, h: np.ndarray, slot, prev, sentence: np.ndarray, before: np.ndarray | None,
+                  units) -> tuple[np.ndarray, np.ndarray]:
+        """One unit's row of head features (as network.py lays them out) and its cue weights."""
+        zeros = np.zeros(h.shape[1], dtype=h.dtype)
+        tokens = h[slot.lo : slot.hi]
+        weights = _softmax(tokens @ self.cue_query * self.scale, axis=0)
+        has_prev = prev is not None and prev.hi > prev.lo
+        feats = np.concatenate([
+            weights @ tokens, tokens.mean(axis=0), tokens.max(axis=0), sentence,
+            h[prev.lo : prev.hi].mean(axis=0) if has_prev else zeros,
+            before if before is not None else zeros,
+            [1.0 if has_prev else 0.0, 1.0 if before is not None else 0.0],
+            self.shape_emb[SHAPES.index(units[slot.unit].shape)],
+        ])
+        return feats.astype(np.float32), weights
+
+    def _decide(self, feats: np.ndarray, targets, text, offsets, probs, status, cue, read) -> None:
+        """The head over many units at once: a few large products instead of one small product per unit."""
+        hidden = _gelu(feats @ self.hidden_w + self.hidden_b)
+        p = _softmax(hidden @ self.category_w + self.category_b, axis=1)  # "none" + categories
+        present = _sigmoid(hidden @ self.present_w + self.present_b)
+        goes_on = _sigmoid(hidden @ self.goes_on_w + self.goes_on_b)[:, None]
+        event = np.maximum(p[:, 1:], present)
+        statuses = _softmax(hidden @ self.status_w + self.status_b, axis=1)
+        for k, (w, slot, weights) in enumerate(targets):
+            probs[slot.unit, :, 0] = 1.0 - event[k]
+            probs[slot.unit, :, 1] = event[k] * (1.0 - goes_on[k])
+            probs[slot.unit, :, 2] = event[k] * goes_on[k]
+            status[slot.unit] = statuses[k]
+            cue[slot.unit] = _cue(text=text, offsets=offsets, first=w.lo + slot.lo - 1, weights=weights)
             read[slot.unit] = True
 
 
