@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
@@ -48,6 +49,9 @@ class SetScore:
     recall: float
     year: float | None
     macro_f1: float
+    # precision of the proposals a reviewer sees under each confidence word (only for held-out sets, where it
+    # says whether "likely" deserves the word): {"likely": [proposals, precision], ...}
+    levels: dict[str, list] | None = None
 
     @classmethod
     def of(cls, name: str, documents: int, result: dict) -> SetScore:
@@ -56,18 +60,19 @@ class SetScore:
                    o["year_accuracy"], o["macro_f1"])
 
 
-def predictions(gold_set: GoldSet, model: EventModel) -> dict:
-    """What ``manage.py extract --json`` would print for the set's records (or its texts)."""
+def predictions(gold_set: GoldSet, model: EventModel, *, threshold: float | None = None) -> dict:
+    """What ``manage.py extract --json`` would print for the set's records (or its texts); ``threshold`` as
+    for ``find_events``."""
     from extraction.management.commands.extract import EVENT_FIELDS, extract_document, record_files
 
     documents = []
     if gold_set.records_dir is not None:
         for path in record_files(gold_set.records_dir):
-            documents.append(extract_document(path, dob=None, model=model))
+            documents.append(extract_document(path, dob=None, model=model, threshold=threshold))
         return {"documents": documents}
     for doc in gold_set.documents:
         record = ExtractedText(f"{doc.name}.txt", tuple(doc.text.split(PAGE_SEPARATOR)))
-        events = find_events(record, model=model)
+        events = find_events(record, model=model, threshold=threshold)
         documents.append({
             "path": f"{doc.name}.txt",
             "text": record.text,
@@ -83,14 +88,33 @@ def score_set(gold_set: GoldSet, model: EventModel, scorer: ModuleType | None = 
     return SetScore.of(gold_set.name, len(gold_set.documents), result)
 
 
+def levels(gold_set: GoldSet, model: EventModel, scorer: ModuleType | None = None) -> dict[str, list]:
+    """Per confidence word, how many proposals the set gets and what share of them are right: the check that
+    "likely" (``confidence.LIKELY``) and "possible" (the model's threshold) mean what they say."""
+    from extraction.confidence import LIKELY, STORED_FLOOR
+
+    scorer = scorer or load_scorer()
+    gold = scorer.load_gold(gold_set.gold_dir)
+    everything = predictions(gold_set, model, threshold=STORED_FLOOR)
+    bands = {"likely": (LIKELY, 2.0), "possible": (model.threshold, LIKELY), "unlikely": (STORED_FLOOR, model.threshold)}
+    out = {}
+    for word, (lo, hi) in bands.items():
+        docs = [{**d, "events": [e for e in d["events"] if lo <= e["confidence"] < hi]} for d in everything["documents"]]
+        o = scorer.score(gold, {"documents": docs})["overall"]
+        out[word] = [o["n_pred"], round(o["precision"], 3) if o["n_pred"] else None]
+    return out
+
+
 def score_all(sets: list[GoldSet] | None = None, model: EventModel | None = None) -> list[SetScore]:
     scorer = load_scorer()
     model = model or load_model()
     return [score_set(s, model, scorer) for s in (sets if sets is not None else gold_sets())]
 
 
-def leave_one_set_out(sets: list[GoldSet], *, only: list[str] | None = None, log=print, **settings) -> list[SetScore]:
-    """For each set (or each named in ``only``): train without it, score it. Needs PyTorch."""
+def leave_one_set_out(sets: list[GoldSet], *, only: list[str] | None = None, keep: Path | None = None, log=print,
+                      **settings) -> list[SetScore]:
+    """For each set (or each named in ``only``): train without it, score it. Needs PyTorch. ``keep``: a folder
+    where each held-out model is kept (``keep/SET``), to look at its mistakes afterwards."""
     from . import train as training
 
     scorer = load_scorer()
@@ -104,10 +128,14 @@ def leave_one_set_out(sets: list[GoldSet], *, only: list[str] | None = None, log
         docs = training.labelled(rest)
         net = training.train(docs, config, log=log)
         with tempfile.TemporaryDirectory() as tmp:
-            # exported exactly as the shipped model is (8-bit), so the score is the product's
+            # exported exactly as the shipped model is, so the score is the product's
             training.export(net, Path(tmp), settings=config, trained_on=[s.name for s in rest])
-            score = score_set(held, EventModel(Path(tmp)), scorer)
-        log(f"  {held.name}: F1 {score.f1:.3f} P {score.precision:.3f} R {score.recall:.3f}")
+            model = EventModel(Path(tmp))
+            score = replace(score_set(held, model, scorer), levels=levels(held, model, scorer))
+            if keep is not None:
+                shutil.copytree(tmp, keep / held.name, dirs_exist_ok=True)
+        log(f"  {held.name}: F1 {score.f1:.3f} P {score.precision:.3f} R {score.recall:.3f} "
+            f"by confidence word (proposals, precision): {score.levels}")
         out.append(score)
     return out
 
@@ -132,4 +160,13 @@ def markdown(scores: list[SetScore], loso: list[SetScore] | None = None, *, when
             h = by_name.get(s.name)
             row += (f" {h.f1:.3f} | {h.precision:.3f} | {h.recall:.3f} | {y(h.year)} |" if h else " | | | |")
         lines.append(row)
+    held = [s for s in loso or [] if s.levels]
+    if held:
+        lines += ["", "Held-out proposals by the confidence word the review queue shows: how many, and what share "
+                  "are right.", "", "| left-out set | likely | possible | unlikely (hidden unless asked for) |",
+                  "| --- | ---: | ---: | ---: |"]
+        for s in held:
+            cells = [f"{n} at P {p:.2f}" if p is not None else "0" for n, p in
+                     (s.levels[w] for w in ("likely", "possible", "unlikely"))]
+            lines.append(f"| {s.name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

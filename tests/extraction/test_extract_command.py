@@ -183,3 +183,30 @@ def test_evaluate_scores_a_gold_set_with_the_shared_scorer(capsys):
 def test_evaluate_refuses_an_unknown_set():
     with pytest.raises(CommandError, match="no gold set named"):
         call_command("evaluate", "--set", "nope", stdout=StringIO())
+
+
+def test_confidence_words_split_a_sets_proposals_into_bands_that_add_up():
+    """`levels` scores each confidence word's proposals on their own; together they are every proposal above
+    the stored floor, and "likely" proposals are right more often than "unlikely" ones."""
+    if not SCORER.exists():
+        pytest.skip("the shared scorer is not beside the project")
+    from extraction.confidence import STORED_FLOOR
+    from extraction.pipeline.model import load_model
+    from extraction.training.evaluate import levels, predictions
+    from extraction.training.gold import gold_sets
+
+    (letters,) = [s for s in gold_sets() if s.name == "corpus-letter"]
+    model = load_model()
+    bands = levels(letters, model)
+    everything = predictions(letters, model, threshold=STORED_FLOOR)
+    assert sum(n for n, _ in bands.values()) == sum(len(d["events"]) for d in everything["documents"])
+    assert bands["likely"][0] > 0 and bands["likely"][1] > (bands["unlikely"][1] or 0.0)
+
+
+def test_the_readme_table_shows_held_out_confidence_words():
+    from extraction.training.evaluate import SetScore, markdown
+
+    held = SetScore("client-c", 8, 261, 250, 0.7, 0.72, 0.68, 0.9, 0.66,
+                    levels={"likely": [150, 0.9], "possible": [100, 0.5], "unlikely": [0, None]})
+    table = markdown([held], [held])
+    assert "| client-c | 150 at P 0.90 | 100 at P 0.50 | 0 |" in table

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--loso", action="store_true",
                             help="also train without each set and score it (needs ./dev train's environment)")
         parser.add_argument("--epochs", type=int, default=None, help="training epochs for --loso")
+        parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                            help="with --loso: keep each held-out model in DIR/SET to study its mistakes")
         parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,7 +56,7 @@ class Command(BaseCommand):
                     "leave-one-set-out trains models and needs PyTorch: run ./dev evaluate --loso"
                 ) from None
             extra = {"epochs": options["epochs"]} if options["epochs"] else {}
-            loso = leave_one_set_out(sets, only=[s.name for s in chosen],
+            loso = leave_one_set_out(sets, only=[s.name for s in chosen], keep=options["keep"],
                                      log=lambda m: self.stderr.write(m), **extra)
         if options["json"]:
             payload = {"scores": [asdict(s) for s in scores]}

@@ -74,13 +74,14 @@ def record_files(path: Path) -> list[Path]:
     return files
 
 
-def extract_document(path: Path, *, dob: dt.date | None, model: EventModel | None = None) -> dict[str, Any]:
+def extract_document(path: Path, *, dob: dt.date | None, model: EventModel | None = None,
+                     threshold: float | None = None) -> dict[str, Any]:
     """One entry of the "documents" list: the text and events of a file, or the reason it was not read."""
     shown = path.as_posix()
     try:
         check_record(path, max_bytes=MAX_BYTES, max_pages=MAX_PAGES, max_unzipped_bytes=MAX_UNZIPPED_BYTES)
         record = extract_text(path)
-        events = find_events(record, dob=dob, model=model)
+        events = find_events(record, dob=dob, model=model, threshold=threshold)
     except UnreadableRecord as exc:
         return {"path": shown, "error": exc.message, "events": []}
     except MemoryError:
