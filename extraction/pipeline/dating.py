@@ -82,6 +82,12 @@ _AGE_AT_RECORD = re.compile(
     re.I,
 )
 _PERIOD_OF_AGES = re.compile(r"(?:from|between|during)\b", re.I)
+# lines that date the copy rather than the record: release stamps, fax and print headers
+_COPY_LINE = re.compile(
+    r"\b(released?\s+to|copy|copies|printed|print\s+date|fax(?:ed)?|received|requested|produced|"
+    r"release\s+of\s+information|roi|run\s+date|generated)\b",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -137,14 +143,29 @@ class RecordDates:
             break
         self.names = client_names(text)
         self.anchors = [(off, d) for off, d in dates_mod.find_anchor_dates(text) if d != self.dob]
+        # a log (case notes, contact log, HMIS notes): two or more lines that open with a date, each the head of
+        # an entry whose every fact, past tense included, is told as of that date
+        entries = [(off, d) for off, d in self.anchors if not text[text.rfind("\n", 0, off) + 1 : off].strip(" \t-•*·▪")]
+        self.entries = entries if len(entries) >= 2 else []
         first_anchor = self.anchors[0][1] if self.anchors else None
         self.mentions = dates_mod.find_dates(text, dob=self.dob, anchor=first_anchor)
         self._starts = [m.start for m in self.mentions]
         self.page_starts = [0] + [m.end() for m in re.finditer("\f", text)]
-        years = {int(m.value[:4]) for m in self.mentions if self._usable(m) and m.kind in ("date", "range")}
-        # a record whose dates all fall within about a year (one hospital stay): undated facts are of that time
-        self.contemporaneous = bool(years) and max(years) - min(years) <= 1
+        # a record whose full dates all fall within about a year (one hospital stay): undated facts are of that
+        # time. Full dates only: a year in passing ("fracture (2006)") recalls the past, it does not date the record;
+        # nor do the dates of the copy (release stamps, fax headers).
+        full = [
+            int(m.value[:4]) for m in self.mentions
+            if self._usable(m) and m.kind == "date" and m.precision == "day" and not _COPY_LINE.search(self._line_of(m.start))
+        ]
+        # ... and it takes two: a letter's one date says when it was written, not when what it tells happened
+        self.contemporaneous = len(full) >= 2 and max(full) - min(full) <= 1
         self._record_date: dates_mod.DateMention | None | bool = False
+
+    def _line_of(self, offset: int) -> str:
+        start = self.text.rfind("\n", 0, offset) + 1
+        end = self.text.find("\n", offset)
+        return self.text[start : end if end >= 0 else len(self.text)]
 
     def page_of(self, offset: int) -> int:
         return bisect.bisect_right(self.page_starts, offset)
@@ -190,8 +211,9 @@ class RecordDates:
         if unit.kind == KV and unit.key_end > 0:
             key = text[unit.start : unit.key_end].lower()
             sentence_text = text[unit.key_end : unit.end]  # "HISTORY OF PRESENT ILLNESS: ..." - judge the value
-            if "history" in key and "present illness" not in key:
-                sentence_text = "history: " + sentence_text  # "PAST MEDICAL HISTORY: Asthma" is not of the record's date
+            if "history" in key and "present illness" not in key and "social" not in key:
+                # "PAST MEDICAL HISTORY: Asthma" is not of the record's date; a social history tells present habits
+                sentence_text = "history: " + sentence_text
         para_start = unit.para_start if unit.para_start >= 0 else unit.start
         earlier = [m for m in self.dates_in(para_start, unit.start) if m.kind != "age"]
         if earlier and RULES["anaphoric_date_re"].search(sentence_text):
@@ -212,6 +234,9 @@ class RecordDates:
         signed = self._sign_off_date(index)
         if signed is not None:
             return signed
+        entry = next((e for e in reversed(self.entries) if e[0] <= start), None)
+        if entry is not None:
+            return dates_mod.DateMention(entry[0], entry[0], "", entry[1].isoformat(), None, "day", None, False, "date")
         run_in_heading = unit.kind == KV and unit.key_end > 0 and text[unit.start : unit.key_end].rstrip(": ").isupper()
         current = (
             (unit.kind in (KV, ROW) and not run_in_heading)
@@ -240,27 +265,28 @@ class RecordDates:
         dated = [m for m in mentions if m.kind not in ("age", "relative")]
         if dated:
             return dated[0]
-        text = self.text
         for m in mentions:
-            if m.kind != "age":
-                continue
-            before = text[max(0, m.start - 40) : m.start]
-            period = _PERIOD_OF_AGES.match(m.text) is not None
-            if not period:
-                owner = re.search(r"([A-Z][a-z]+)[^.;]{0,3}\(?\s*$", before)
-                if owner and owner.group(1).lower() not in self.names and owner.group(1).lower() not in (
-                    "age", "at", "when", "by", "until", "since", "from", "around", "about", "approximately"
-                ):
-                    continue
-                if _OTHER_PERSON_BEFORE.search(before):
-                    continue
-            if _AGE_AT_RECORD.match(text[m.end : m.end + 30]):
-                continue  # "a 21-year-old male": the age at the record's date, not the event's
-            if _AGE_OF_SOMEONE_AFTER.match(text[m.end : m.end + 30]):
-                continue  # "a sixteen-year-old mother": someone else's age
-            return m
+            if m.kind == "age" and self._clients_age(m):
+                return m
         rel = [m for m in mentions if m.kind == "relative"]
         return rel[0] if rel else None
+
+    def _clients_age(self, m: dates_mod.DateMention) -> bool:
+        """Whether an age mention is the client's age at an event: not "Keith (age 8)", "his son, 13", nor "a
+        21-year-old male" (the age at the record's date)."""
+        text = self.text
+        before = text[max(0, m.start - 40) : m.start]
+        if _PERIOD_OF_AGES.match(m.text) is None:
+            owner = re.search(r"([A-Z][a-z]+)[^.;]{0,3}\(?\s*$", before)
+            if owner and owner.group(1).lower() not in self.names and owner.group(1).lower() not in (
+                "age", "at", "when", "by", "until", "since", "from", "around", "about", "approximately"
+            ):
+                return False
+            if _OTHER_PERSON_BEFORE.search(before):
+                return False
+        if _AGE_AT_RECORD.match(text[m.end : m.end + 30]):
+            return False
+        return _AGE_OF_SOMEONE_AFTER.match(text[m.end : m.end + 30]) is None
 
     def _row_date(self, unit: Unit, cue: int | None) -> dates_mod.DateMention | None:
         """A row's date: the end of the period when the event is read from a reason-for-leaving cell, else the
@@ -268,7 +294,8 @@ class RecordDates:
         header = unit.table.header if unit.table else ()
         cell_dates: list[tuple[int, dates_mod.DateMention]] = []
         for i, (s, e) in enumerate(unit.cells):
-            ms = [m for m in self.dates_in(s, e) if m.kind != "relative"]
+            # a cell's age may be someone else's ("Son, age 13"): only the client's ages date the row
+            ms = [m for m in self.dates_in(s, e) if m.kind != "relative" and (m.kind != "age" or self._clients_age(m))]
             if not ms and i < len(header) and RULES["age_columns_re"].search(header[i]) and self.dob is not None:
                 num = re.fullmatch(r"\s*(\d{1,2})\s*", self.text[s:e])
                 if num:
@@ -279,6 +306,9 @@ class RecordDates:
         if not cell_dates:
             return None
         cue_cell = next((k for k, (s, e) in enumerate(unit.cells) if cue is not None and s <= cue < e), 0)
+        own = [m for k, m in cell_dates if k == cue_cell]
+        if cue is not None and own and own[0].kind != "age":
+            return own[0]  # "Graduated 06/05/2004" in an outcome cell: the date told with the fact, not the row's start
         if cue_cell < len(header) and RULES["reason_columns_re"].search(header[cue_cell]):
             before = [cd for cd in cell_dates if cd[0] < cue_cell]
             if before:
@@ -307,9 +337,11 @@ class RecordDates:
         return None
 
     def record_date(self) -> dates_mod.DateMention | None:
-        """The first full date in the record that is not the date of birth."""
+        """The first full date in the record that is not the date of birth nor on a line that dates the copy
+        (released, printed, faxed, received), which says when the record was sent, not what it tells."""
         if self._record_date is False:
             self._record_date = next(
-                (m for m in self.mentions if m.kind == "date" and m.precision == "day" and self._usable(m)), None
+                (m for m in self.mentions if m.kind == "date" and m.precision == "day" and self._usable(m)
+                 and not _COPY_LINE.search(self._line_of(m.start))), None
             )
         return self._record_date  # type: ignore[return-value]

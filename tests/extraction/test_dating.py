@@ -76,3 +76,48 @@ def test_a_row_is_dated_by_its_period_or_by_the_end_when_the_reason_is_the_event
 def test_an_age_column_dates_a_row():
     text = "Client: Jordan Vale   DOB: 04/02/1990\n\nAge\tEvent\n14\tFirst arrest for shoplifting\n"
     assert date_of(text, "14\tFirst arrest for shoplifting") == "2004"
+
+
+def test_a_release_stamp_dates_the_copy_not_the_encounter():
+    text = (
+        "COPY RELEASED TO COUNTY PUBLIC DEFENDER 03/02/2025 - ROI #77-12\n\n"
+        "EMERGENCY DEPARTMENT NOTE\nPatient: DOE, JAMIE   DOB: 01/05/1990\nArrival: 07/19/2022 23:40\n\n"
+        "SOCIAL HISTORY: Works nights at a bottling plant. Smokes a pack a day.\n"
+        "PAST HISTORY: Appendectomy (2009).\n"
+    )
+    assert date_of(text, "Works nights at a bottling plant") == "2022-07-19"
+
+
+def test_every_fact_of_a_log_entry_takes_the_entrys_date_past_tense_included():
+    text = (
+        "CONTACT LOG\n\n"
+        "02/11/2021 14:00 | drop-in center | staff A\n"
+        "First contact. Had been sleeping in a stairwell since the fall. Took a bus pass.\n\n"
+        "05/03/2021 09:15 | office | staff B\n"
+        "Lost his job at the car wash last week.\n"
+    )
+    assert date_of(text, "Had been sleeping in a stairwell") == "2021-02-11"
+    assert date_of(text, "Lost his job at the car wash") == "2021-05-03"
+
+
+def test_a_single_dated_line_does_not_make_a_letter_a_log():
+    text = "March 3, 2023\n\nTo the Court:\n\nI have known him since he was a boy. He lost his father young.\n"
+    assert date_of(text, "He lost his father young") is None
+
+
+def test_a_childs_age_in_a_form_row_does_not_date_the_row():
+    text = (
+        "INTAKE SCREENING\nName: Pat Doe\tDOB: 04/04/1988\nScreening date: 09/12/2024\n\n"
+        "Question\tAnswer\tDetail\n"
+        "Children under 18?\tY\tDaughter, age 6, lives with her aunt\n"
+        "Employed?\tN\tLaid off in June\n"
+    )
+    assert date_of(text, "Daughter, age 6, lives with her aunt", cue="Daughter") != "1994"
+
+
+def test_a_date_told_with_the_fact_in_its_cell_dates_it_before_the_rows_period():
+    text = (
+        "SCHOOL HISTORY\n\nSchool\tGrades\tEntered\tLeft\tOutcome\n"
+        "Lakeview High School\t9-12\t08/2010\t06/2014\tGraduated 06/07/2014 with a standard diploma\n"
+    )
+    assert date_of(text, "Graduated 06/07/2014 with a standard diploma", cue="Graduated") == "2014-06-07"
