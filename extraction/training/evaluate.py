@@ -90,13 +90,13 @@ def score_set(gold_set: GoldSet, model: EventModel, scorer: ModuleType | None = 
 
 def levels(gold_set: GoldSet, model: EventModel, scorer: ModuleType | None = None) -> dict[str, list]:
     """Per confidence word, how many proposals the set gets and what share of them are right: the check that
-    "likely" (``confidence.LIKELY``) and "possible" (the model's threshold) mean what they say."""
-    from extraction.confidence import LIKELY, STORED_FLOOR
+    "likely" and "possible" (``confidence.LIKELY``, ``confidence.POSSIBLE``) mean what they say."""
+    from extraction.confidence import LIKELY, POSSIBLE, STORED_FLOOR
 
     scorer = scorer or load_scorer()
     gold = scorer.load_gold(gold_set.gold_dir)
     everything = predictions(gold_set, model, threshold=STORED_FLOOR)
-    bands = {"likely": (LIKELY, 2.0), "possible": (model.threshold, LIKELY), "unlikely": (STORED_FLOOR, model.threshold)}
+    bands = {"likely": (LIKELY, 2.0), "possible": (POSSIBLE, LIKELY), "unlikely": (STORED_FLOOR, POSSIBLE)}
     out = {}
     for word, (lo, hi) in bands.items():
         docs = [{**d, "events": [e for e in d["events"] if lo <= e["confidence"] < hi]} for d in everything["documents"]]
@@ -148,7 +148,7 @@ def markdown(scores: list[SetScore], loso: list[SetScore] | None = None, *, when
     if loso is not None:
         head += " left out: F1 | P | R | year |"
         rule += " ---: | ---: | ---: | ---: |"
-    lines = [f"Measured {(when or dt.date.today()).isoformat()}.", "", head, rule]
+    lines = [f"Measured {(when or dt.datetime.now(dt.timezone.utc).date()).isoformat()}.", "", head, rule]
 
     def y(v):
         return "–" if v is None else f"{v:.2f}"
