@@ -125,8 +125,27 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 # only by views that check the case team. There is deliberately no public MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+# Originals and exports: a local folder by default; an S3-compatible bucket (MinIO, Ceph, AWS) when
+# AWS_STORAGE_BUCKET_NAME is set (django-storages' own names), which every machine of a deployment shares instead of
+# a disk. The bucket stays private: files are handed out only through the access-checked views, never by its URLs.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None  # None: AWS itself
+AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None  # None: the machine's role or ~/.aws
+AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_LOCATION = os.environ.get("AWS_LOCATION", "")  # a key prefix, to share a bucket with other data
+AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE", "path")  # MinIO and Ceph name buckets in paths
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+AWS_DEFAULT_ACL = None  # the bucket's own policy (private), never public-read
+AWS_QUERYSTRING_AUTH = True  # any URL made by mistake expires; the app itself makes none
+AWS_S3_FILE_OVERWRITE = False  # as on disk: a second file of the same name gets a new name, never replaces one
+_default_storage = (
+    {"BACKEND": "storages.backends.s3.S3Storage"}
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -28,7 +28,7 @@ COUNT = (
     "print(json.dumps({'documents': Document.objects.count(), 'pages': Page.objects.count(), "
     "'events': TimelineEvent.objects.count(), 'sources': EventSource.objects.count(), "
     "'versions': SectionVersion.objects.count(), 'audit': AuditEntry.objects.count(), "
-    "'export_pdf': open(e.pdf_file.path, 'rb').read().startswith(b'%PDF'), "
+    "'export_pdf': e.pdf_file.open('rb').read().startswith(b'%PDF'), "
     "'original': Document.objects.order_by('pk').first().file.read()[:4].decode('latin-1')}))"
 )
 
