@@ -138,7 +138,9 @@ def test_serve_runs_the_app_behind_a_tls_proxy_and_stops_whole(tmp_path):
     serve = subprocess.Popen(["./dev", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240  # migrations and collectstatic on a fresh database first
+        # Migrations and collectstatic (compressing 40 MB of editor files) first: about a minute on an idle 2-core
+        # machine, several when it is shared.
+        deadline = time.monotonic() + 480
         status = None
         while time.monotonic() < deadline and serve.poll() is None:
             try:
