@@ -25,7 +25,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key")  # `check --deploy` flags it
+# Development and tests only: the web application refuses to start with it when DEBUG is off (config/wsgi.py), and
+# `check --deploy` fails on it (operations/checks.py), so production cannot run on a key everyone can read.
+BUILT_IN_SECRET_KEY = "dev-only-insecure-key"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or BUILT_IN_SECRET_KEY
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -122,8 +125,27 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 # only by views that check the case team. There is deliberately no public MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+# Originals and exports: a local folder by default; an S3-compatible bucket (MinIO, Ceph, AWS) when
+# AWS_STORAGE_BUCKET_NAME is set (django-storages' own names), which every machine of a deployment shares instead of
+# a disk. The bucket stays private: files are handed out only through the access-checked views, never by its URLs.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None  # None: AWS itself
+AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None  # None: the machine's role or ~/.aws
+AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_LOCATION = os.environ.get("AWS_LOCATION", "")  # a key prefix, to share a bucket with other data
+AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE", "path")  # MinIO and Ceph name buckets in paths
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+AWS_DEFAULT_ACL = None  # the bucket's own policy (private), never public-read
+AWS_QUERYSTRING_AUTH = True  # any URL made by mistake expires; the app itself makes none
+AWS_S3_FILE_OVERWRITE = False  # as on disk: a second file of the same name gets a new name, never replaces one
+_default_storage = (
+    {"BACKEND": "storages.backends.s3.S3Storage"}
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -132,7 +154,10 @@ STORAGES = {
         )
     },
 }
-WHITENOISE_USE_FINDERS = True  # serve from the source folders too, so a missed collectstatic still works
+# Without the manifest (development, tests) static files are served from the source folders. With it (production),
+# only collected files exist for the app: a missed `collectstatic` makes every page fail, which is why `./dev serve`
+# and the deployment files always run it first.
+WHITENOISE_USE_FINDERS = STORAGES["staticfiles"]["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 FILE_UPLOAD_PERMISSIONS = 0o600
@@ -167,6 +192,12 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 1_500_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# On SIGTERM (with REMAP_SIGTERM=SIGQUIT, as ./dev and the deployment files set it) a worker hands its running job
+# back to the queue (acks_late; every job is safe to run twice) and exits within seconds: a stop or restart never
+# waits for an hour of OCR. A grace period for jobs to finish first can be set here; stopping then takes that longer.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = float(os.environ.get("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", "0"))
+# Each worker writes a heartbeat this often; /healthz says a worker is up while the newest is under 3 periods old.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "mitigation")
 
 # Security: production (DEBUG off) gets the strict values by default; each can be overridden.
@@ -180,7 +211,11 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+# Behind a TLS proxy the request reaches gunicorn as plain HTTP; the proxy says it was HTTPS. Trust the header only
+# there (`./dev serve` sets it), with the app bound where nothing but the proxy can reach it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
+# Load balancers probe over plain HTTP on the private side: the health check answers there instead of redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

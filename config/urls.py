@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("narratives.urls", namespace="narratives")),
     path("", include("engagements.urls", namespace="engagements")),
     path("", include("exports.urls", namespace="exports")),
+    path("", include("operations.urls", namespace="operations")),
 ]

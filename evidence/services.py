@@ -22,6 +22,7 @@ from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case
 from common.jobs import job_fail, job_finish, job_queue, job_start
+from common.storage import stored_file_local_copy
 from evidence.hooks import record_read
 from evidence.models import Document, Page
 from evidence.reading import RecordUnreadable, record_reader
@@ -179,6 +180,29 @@ def _fail(document_id: int, reason: str) -> None:
     job_fail(RECORD_READING, key=document_id, reason=reason)
 
 
+def _read_pages(document: Document, path: Path) -> int:
+    """Write the record's pages as they are read (progress shows; a long record is never held in memory)."""
+    reader = record_reader()
+    total = reader.page_count(path)
+    with transaction.atomic():
+        # Replace, never append: a redelivered message gives the same rows.
+        document.pages.all().delete()
+        job_start(RECORD_READING, key=document.pk, page_count=total, pages_done=0, processed_at=None)
+    done = 0
+    for page in reader.pages(path, ocr=settings.RECORD_OCR_ENABLED, ocr_dpi=settings.RECORD_OCR_DPI):
+        with transaction.atomic():
+            Page.objects.create(
+                document=document,
+                number=page.number,
+                text=page.text,
+                ocr_used=page.ocr_used,
+                ocr_confidence=page.ocr_confidence,
+            )
+            done = page.number
+            Document.objects.filter(pk=document.pk).update(pages_done=done, page_count=max(total, done))
+    return done
+
+
 def document_read_text(*, document_id: int) -> int:
     """(Re)build the pages of one record from its file; safe to run twice.
 
@@ -188,7 +212,6 @@ def document_read_text(*, document_id: int) -> int:
     if document is None:
         logger.warning("evidence.document_missing", extra={"document_id": document_id})
         return 0
-    path = Path(document.file.path)
     # Counted before reading: a file that crashes the worker process never reaches the except clauses,
     # and acks_late would hand it to the next worker forever.
     Document.objects.filter(pk=document.pk).update(read_attempts=F("read_attempts") + 1)
@@ -198,24 +221,8 @@ def document_read_text(*, document_id: int) -> int:
         logger.error("evidence.document_crashed_reader", extra={"document_id": document_id})
         return 0
     try:
-        reader = record_reader()
-        total = reader.page_count(path)
-        with transaction.atomic():
-            # Replace, never append: a redelivered message gives the same rows.
-            document.pages.all().delete()
-            job_start(RECORD_READING, key=document.pk, page_count=total, pages_done=0, processed_at=None)
-        done = 0
-        for page in reader.pages(path, ocr=settings.RECORD_OCR_ENABLED, ocr_dpi=settings.RECORD_OCR_DPI):
-            with transaction.atomic():
-                Page.objects.create(
-                    document=document,
-                    number=page.number,
-                    text=page.text,
-                    ocr_used=page.ocr_used,
-                    ocr_confidence=page.ocr_confidence,
-                )
-                done = page.number
-                Document.objects.filter(pk=document.pk).update(pages_done=done, page_count=max(total, done))
+        with stored_file_local_copy(document.file.name, storage=document.file.storage) as path:
+            done = _read_pages(document, path)
     except RecordUnreadable as error:
         _fail(document_id, error.message)
         logger.info("evidence.document_unreadable", extra={"document_id": document_id})

@@ -37,7 +37,7 @@ class ExportExhibit:
     description: str
     record_type: str
     source: str
-    path: str
+    stored_name: str  # the original, in the default storage (a folder or a bucket)
     kind: str
     page_texts: tuple[str, ...]
 
@@ -117,7 +117,7 @@ def export_data(
                 description=exhibit_description(document),
                 record_type=document.get_record_type_display() if document.record_type else "Record",
                 source=document.source,
-                path=document.file.path,
+                stored_name=document.file.name,
                 kind=document.file_kind,
                 page_texts=pages,
             )

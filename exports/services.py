@@ -5,6 +5,7 @@ What an export contains is assembled in `assemble.py`; the services that hand ou
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case
 from common.jobs import job_fail, job_finish, job_queue, job_start
+from common.storage import stored_file_local_copy
 from exports.assemble import ExportData, bates_prefix_for, export_data, export_settings_for
 from exports.models import CaseExportSettings, Export
 from exports.privacy import Finding, find_private_data
@@ -141,11 +143,13 @@ def export_render(*, export_id: int) -> bool:
         pdf = render_pdf(document)
         _progress(export.pk, f"Assembling the exhibit packet ({sum(len(e.page_texts) for e in data.exhibits)} pages)", 3)
         settings = export_settings_for(case=export.case)
-        packet = render_exhibit_packet(
-            [PacketExhibit(e.letter, e.description, e.path, e.kind, e.page_texts) for e in data.exhibits],
-            bates_prefix=bates_prefix_for(case=export.case, settings=settings),
-            redactions=None if export.sealed else export.redactions,
-        )
+        with contextlib.ExitStack() as copies:  # the packet reads originals by path: local copies, then gone
+            packet = render_exhibit_packet(
+                [PacketExhibit(e.letter, e.description, copies.enter_context(stored_file_local_copy(e.stored_name)),
+                               e.kind, e.page_texts) for e in data.exhibits],
+                bates_prefix=bates_prefix_for(case=export.case, settings=settings),
+                redactions=None if export.sealed else export.redactions,
+            )
     except ExportRefused as refusal:
         job_fail(EXPORT_RENDERING, key=export.pk, reason=refusal.message)
         return False

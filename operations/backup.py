@@ -3,25 +3,34 @@
 A backup is one .tar.gz: `data.json` (every row, Django's serialisation, portable between SQLite and
 PostgreSQL), `media/` (original records and exports, byte for byte) and `manifest.json` (row counts per
 model and the sha256 of every file, checked again on restore). A backup made by an earlier version restores too:
-its rows are read as today's schema has them (`_upgrade_rows`)."""
+its rows are read as today's schema has them (`_upgrade_rows`).
+
+Streamed: the rows go to a temporary file and every stored file is read in chunks through the storage API (the
+local folder or the bucket alike), so neither a large database nor a large record is ever held in memory whole."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+import shutil
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core import management
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+# Heartbeats describe the machine that wrote them, not the office's work: a restored one would claim a worker is up.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "operations.workerheartbeat"]
+NOT_BACKED_UP = {"healthz"}  # top-level storage folders of no value (health-check probes)
+CHUNK = 1 << 20
 FORMAT = 1
 # Models that moved to another app since a backup may have been made: the label it has -> the label now.
 MOVED_MODELS = {"narratives.case": "cases.case", "narratives.casemembership": "cases.casemembership"}
@@ -39,39 +48,73 @@ def _counts() -> dict[str, int]:
     return {
         model._meta.label_lower: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label not in skip_apps and model._meta.label_lower != "auth.permission"
+        if model._meta.app_label not in skip_apps and model._meta.label_lower not in {"auth.permission",
+                                                                                     "operations.workerheartbeat"}
     }
 
 
-def _sha256(path: Path) -> str:
+def _stored_files(folder: str = "") -> Iterator[str]:
+    """Every stored file's name, through the storage API (a local folder or a bucket)."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # nothing stored yet
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        if folder or sub not in NOT_BACKED_UP:
+            yield from _stored_files(f"{folder}/{sub}" if folder else sub)
+
+
+def _sha256_stored(name: str) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
+    with default_storage.open(name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
 
+class _Hashing(io.RawIOBase):
+    """Reads through to `source`, hashing what passes: the archive and the manifest see the same bytes."""
+
+    def __init__(self, source) -> None:
+        self.source = source
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.source.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
 def backup_create(*, out: Path) -> BackupSummary:
-    """Write a consistent backup archive to `out` (a file path ending in .tar.gz)."""
-    media_root = Path(settings.MEDIA_ROOT)
-    data = io.StringIO()
-    management.call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, natural_primary=False,
-                            indent=None, stdout=data)
-    files = {
-        str(path.relative_to(media_root)): _sha256(path)
-        for path in sorted(media_root.rglob("*")) if path.is_file()
-    } if media_root.exists() else {}
-    manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(), "rows": _counts(), "files": files}
+    """Write a consistent backup archive to `out` (a file path ending in .tar.gz), streaming rows and files."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(out, "w:gz") as archive:
-        for name, payload in (("data.json", data.getvalue()), ("manifest.json", json.dumps(manifest, indent=1))):
-            encoded = payload.encode("utf-8")
-            info = tarfile.TarInfo(name)
-            info.size = len(encoded)
-            archive.addfile(info, io.BytesIO(encoded))
-        for relative in files:
-            archive.add(media_root / relative, arcname=f"media/{relative}", recursive=False)
-    return BackupSummary(path=out, rows=manifest["rows"], files=len(files))
+    with tempfile.TemporaryDirectory(prefix="backup-") as temp:
+        data_path = Path(temp) / "data.json"
+        management.call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, natural_primary=False,
+                                indent=None, output=str(data_path), verbosity=0)
+        rows = _counts()
+        files: dict[str, str] = {}
+        with tarfile.open(out, "w:gz") as archive:
+            archive.add(data_path, arcname="data.json", recursive=False)
+            for name in _stored_files():
+                info = tarfile.TarInfo(f"media/{name}")
+                info.size = default_storage.size(name)
+                with default_storage.open(name, "rb") as handle:
+                    hashing = _Hashing(handle)
+                    archive.addfile(info, hashing)
+                files[name] = hashing.digest.hexdigest()
+            # Last, so it lists exactly the files that went in; restore finds it by name.
+            manifest = json.dumps({"format": FORMAT, "created_at": timezone.now().isoformat(), "rows": rows,
+                                   "files": files}, indent=1).encode("utf-8")
+            info = tarfile.TarInfo("manifest.json")
+            info.size = len(manifest)
+            archive.addfile(info, io.BytesIO(manifest))
+    return BackupSummary(path=out, rows=rows, files=len(files))
 
 
 class RestoreError(Exception):
@@ -85,10 +128,9 @@ def _database_is_empty() -> bool:
 
 
 def backup_restore(*, archive_path: Path) -> BackupSummary:
-    """Restore a backup into an empty, migrated database and media folder; verify every row count and file."""
+    """Restore a backup into an empty, migrated database and storage; verify every row count and file."""
     if not _database_is_empty():
         raise RestoreError("The database is not empty: restore only into a fresh database (run migrate on a new one).")
-    media_root = Path(settings.MEDIA_ROOT)
     with tarfile.open(archive_path, "r:gz") as archive:
         manifest = json.loads(archive.extractfile("manifest.json").read())
         if manifest.get("format") != FORMAT:
@@ -96,20 +138,30 @@ def backup_restore(*, archive_path: Path) -> BackupSummary:
         _upgrade_manifest(manifest)
         with tempfile.TemporaryDirectory(prefix="restore-") as temp:
             data_path = Path(temp) / "data.json"
-            rows = _upgrade_rows(json.loads(archive.extractfile("data.json").read()))
-            data_path.write_text(json.dumps(rows), encoding="utf-8")
+            with archive.extractfile("data.json") as source:
+                rows = _upgrade_rows(json.load(source))  # loaddata reads a fixture whole in any case
+            with data_path.open("w", encoding="utf-8") as handle:
+                json.dump(rows, handle)
+            del rows
             for member in archive.getmembers():
                 if not member.name.startswith("media/") or not member.isfile():
                     continue
                 relative = member.name[len("media/"):]
                 if relative not in manifest["files"]:
                     raise RestoreError(f"Unexpected file in the backup: {relative}")
-                target = (media_root / relative).resolve()
-                if not target.is_relative_to(media_root.resolve()):
+                if relative.startswith("/") or ".." in Path(relative).parts:
                     raise RestoreError(f"Unsafe path in the backup: {relative}")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.extractfile(member) as source, target.open("wb") as handle:
-                    handle.write(source.read())
+                if default_storage.exists(relative):
+                    # A restore run again after a failure finds its own files: the same bytes are kept.
+                    if _sha256_stored(relative) == manifest["files"][relative]:
+                        continue
+                    raise RestoreError(f"The storage already holds a different {relative}: restore into empty storage.")
+                with archive.extractfile(member) as source, tempfile.TemporaryFile() as spool:
+                    shutil.copyfileobj(source, spool, CHUNK)
+                    spool.seek(0)
+                    stored = default_storage.save(relative, File(spool, name=relative))
+                if stored != relative:
+                    raise RestoreError(f"The storage renamed {relative} to {stored}.")
             management.call_command("loaddata", str(data_path), verbosity=0)
     _reset_sequences()
     problems = [
@@ -120,7 +172,7 @@ def backup_restore(*, archive_path: Path) -> BackupSummary:
     problems += [
         f"file {relative}: missing or changed"
         for relative, digest in manifest["files"].items()
-        if not (media_root / relative).is_file() or _sha256(media_root / relative) != digest
+        if not default_storage.exists(relative) or _sha256_stored(relative) != digest
     ]
     if problems:
         raise RestoreError("The restore does not match the backup: " + "; ".join(problems[:10]))

@@ -10,6 +10,7 @@ Kinds of URL:
 - "global": a page of the user's own (case list, dashboard); everyone logged in sees it.
 - "open": the login page, for everyone.
 - "admin": Django admin's door: staff see it, others are sent to the admin login.
+- "health": the health check: no login and the same answer for everyone; 503 here, as no worker runs in this test.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ KINDS = {
     "open": lambda v: 200,
     "admin": lambda v: 200 if v == "staff_outsider" else 302,
     "redirect": lambda v: 302,
+    "health": lambda v: 503,
 }
 
 EXPECTED = {
     "admin:index": "admin",
     "login": "open",
+    "operations:healthz": "health",
     "logout": "post_any",
     "password_change": "global",
     "password_change_done": "global",

@@ -110,3 +110,61 @@ def wait_until(predicate, *, timeout: float = 60.0, interval: float = 0.25):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """An S3-compatible server on loopback: the one `.ci/run` starts (TEST_S3_ENDPOINT_URL), or else moto's
+    server started here for the session. A real HTTP server either way: the bucket is reached as in production."""
+    import os
+    import socket
+
+    url = os.environ.get("TEST_S3_ENDPOINT_URL")
+    if url:
+        yield url
+        return
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_bucket(settings, s3_endpoint, monkeypatch):
+    """Originals, pages' sources and exports in a fresh bucket of the S3-compatible server, configured as an office
+    would (the environment variables too, so a worker process started by the test uses the same bucket)."""
+    import uuid
+
+    import boto3
+
+    bucket = f"test-{uuid.uuid4().hex[:16]}"
+    credentials = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    client.create_bucket(Bucket=bucket)
+    environment = {"AWS_STORAGE_BUCKET_NAME": bucket, "AWS_S3_ENDPOINT_URL": s3_endpoint,
+                   "AWS_S3_REGION_NAME": "us-east-1", **credentials}
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+        setattr(settings, name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
+
+    class Bucket:
+        name = bucket
+
+        @staticmethod
+        def keys() -> list[str]:
+            pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+            return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+
+    yield Bucket
+    for key in Bucket.keys():
+        client.delete_object(Bucket=bucket, Key=key)
+    client.delete_bucket(Bucket=bucket)

@@ -28,7 +28,7 @@ COUNT = (
     "print(json.dumps({'documents': Document.objects.count(), 'pages': Page.objects.count(), "
     "'events': TimelineEvent.objects.count(), 'sources': EventSource.objects.count(), "
     "'versions': SectionVersion.objects.count(), 'audit': AuditEntry.objects.count(), "
-    "'export_pdf': open(e.pdf_file.path, 'rb').read().startswith(b'%PDF'), "
+    "'export_pdf': e.pdf_file.open('rb').read().startswith(b'%PDF'), "
     "'original': Document.objects.order_by('pk').first().file.read()[:4].decode('latin-1')}))"
 )
 
@@ -152,3 +152,39 @@ def test_a_backup_made_before_the_apps_were_split_restores_with_every_link(tmp_p
     assert Case.objects.count() == 1 and CaseMembership.objects.count() == 1
     assert list(TimelineEvent.objects.get(pk=event.pk).candidates.values_list("pk", flat=True)) == [candidate.pk]
     assert EventCandidate.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_backup_streams_a_large_record_instead_of_holding_it_in_memory(tmp_path):
+    import tracemalloc
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    large = os.urandom(24 * 1024 * 1024)
+    name = default_storage.save("records/large-scan.pdf", ContentFile(large))
+    del large
+    tracemalloc.start()
+    try:
+        summary = backup_create(out=tmp_path / "b.tar.gz")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert summary.files == 1
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB while backing up a 24 MB record"
+    default_storage.delete(name)
+
+
+@pytest.mark.django_db
+def test_restore_refuses_a_stored_file_that_differs_from_the_backup(tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    default_storage.save("records/a.txt", ContentFile(b"the original"))
+    archive = backup_create(out=tmp_path / "b.tar.gz").path
+    default_storage.delete("records/a.txt")
+    default_storage.save("records/a.txt", ContentFile(b"something else"))
+
+    with pytest.raises(RestoreError, match="different records/a.txt"):
+        backup_restore(archive_path=archive)
