@@ -34,6 +34,7 @@ class DraftFact:
     citation_label: str
     href: str
     sentence: str = ""  # written in full by another app (an engagement's): used as is, in a paragraph of its own
+    statement: str = ""  # the fact in the memorandum's words (reviewed): used as is, in its life period
 
 
 def _period(fact: DraftFact, dob: datetime.date | None) -> tuple[int, str]:
@@ -51,6 +52,8 @@ def _period(fact: DraftFact, dob: datetime.date | None) -> tuple[int, str]:
 
 
 def _sentence(fact: DraftFact) -> str:
+    if fact.statement.strip():
+        return escape(" ".join(fact.statement.split()))
     text = " ".join(fact.summary.split()).rstrip()
     if not text:
         return ""

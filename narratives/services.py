@@ -33,7 +33,8 @@ from narratives.models import (
     TimelineEvent,
 )
 from narratives.richtext import sanitize_html
-from narratives.selectors import timeline_list
+from narratives.statements import ClientNaming, FactText, write_statement
+from narratives.selectors import client_naming_for, statement_proposals, timeline_list
 from narratives.timeline import timeline_csv, timeline_xlsx
 
 # ---- review: proposals become timeline events only when a person accepts them -----------------------------------
@@ -59,6 +60,7 @@ class EventEdits:
     status: str = ""
     provider: str = ""
     age: int | None = None
+    statement: str = ""  # the fact as the memorandum says it; empty: proposed from the record
 
 
 def _event_from(*, case: Case, edits: EventEdits, created_by) -> TimelineEvent:
@@ -69,6 +71,7 @@ def _event_from(*, case: Case, edits: EventEdits, created_by) -> TimelineEvent:
         status=edits.status if kind_of(edits.category) == SERVICE_ENGAGEMENT else "",
         provider=edits.provider,
         summary=edits.summary.strip(),
+        statement=" ".join(edits.statement.split()),
         subject=edits.subject.strip() or "client",
         date=edits.date,
         date_end=edits.date_end,
@@ -113,23 +116,32 @@ def edits_from_candidate(candidate: EventCandidate) -> EventEdits:
 
 
 @transaction.atomic
-def candidate_accept(*, candidate: EventCandidate, actor: Actor, edits: EventEdits | None = None) -> TimelineEvent:
-    """Put a proposal on the case's timeline (as proposed, or as the reviewer edited it), citing its span.
+def candidate_accept(
+    *, candidate: EventCandidate, actor: Actor, edits: EventEdits | None = None, statement: str | None = None
+) -> TimelineEvent:
+    """Put a proposal on the case's timeline (as proposed, or as the reviewer edited it), citing its span, with its
+    statement: the reviewer's (`statement`, or in `edits`), else one proposed from the record.
 
     The apps that follow accepted events (engagements: a service engagement) join in through `event_accepted`."""
     candidate = EventCandidate.objects.select_for_update().select_related("document__case").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
         raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
-    event = _event_from(
-        case=candidate.document.case, edits=edits or edits_from_candidate(candidate), created_by=actor.user
-    )
+    edited = edits is not None
+    edits = edits or edits_from_candidate(candidate)
+    if statement is not None and statement.strip():
+        edits = replace(edits, statement=statement)
+    if not edits.statement.strip():
+        case = candidate.document.case
+        proposed = statement_proposals(candidates=[candidate], naming=client_naming_for(case=case))[candidate.pk]
+        edits = replace(edits, statement=proposed)
+    event = _event_from(case=candidate.document.case, edits=edits, created_by=actor.user)
     _source_from_candidate(event=event, candidate=candidate)
     candidate_mark_reviewed(
         candidate=candidate, review_status=EventCandidate.ReviewStatus.ACCEPTED, reviewed_by=actor.user
     )
     event.candidates.add(candidate)
     audit_record(
-        actor=actor, action=AuditEntry.Action.EVENT_EDITED if edits is not None else AuditEntry.Action.EVENT_ACCEPTED,
+        actor=actor, action=AuditEntry.Action.EVENT_EDITED if edited else AuditEntry.Action.EVENT_ACCEPTED,
         case_id=event.case_id, target=event, detail={"candidate": candidate.pk},
     )
     event_accepted(event=event, actor=actor)
@@ -179,6 +191,20 @@ def event_create_from_page(*, page: Page, start: int, end: int, edits: EventEdit
 
 
 # ---- timeline: key facts, notes, consent, conflicts, domains -------------------------------------------
+
+
+@transaction.atomic
+def event_set_statement(*, event: TimelineEvent, statement: str, actor: Actor) -> TimelineEvent:
+    """Say the fact in the memorandum's words (what drafts use); an empty statement is refused, not stored."""
+    statement = " ".join(statement.split())
+    if not statement:
+        raise ValidationError("Write the fact as the memorandum should say it; the statement cannot be empty.")
+    if statement != event.statement:
+        event.statement = statement[:2000]
+        event.save(update_fields=["statement", "updated_at"])
+        audit_record(actor=actor, action=AuditEntry.Action.EVENT_EDITED, case_id=event.case_id, target=event,
+                     detail={"field": "statement"})
+    return event
 
 
 def event_update_flags(*, event: TimelineEvent, key_fact: bool | None = None, note: str | None = None) -> TimelineEvent:
@@ -375,11 +401,24 @@ def _citation_label(event: TimelineEvent) -> str:
     return "(" + "; ".join(parts) + ")" if parts else "(no source)"
 
 
-def draft_facts(*, events: list[TimelineEvent]) -> list[DraftFact]:
+def _statement_of(event: TimelineEvent, naming: ClientNaming) -> str:
+    """The event's statement; for an event accepted before statements existed, one written from its first source."""
+    if event.statement.strip():
+        return event.statement
+    return write_statement(
+        FactText(sentence=event.summary, category=event.category, date=event.date,
+                 date_end=event.date_end, age=event.age, subject=event.subject),
+        naming=naming,
+    )
+
+
+def draft_facts(*, events: list[TimelineEvent], naming: ClientNaming | None = None) -> list[DraftFact]:
+    naming = naming or (client_naming_for(case=events[0].case) if events else None)
     return [
         DraftFact(
             event_id=event.pk,
             summary=event.summary,
+            statement=_statement_of(event, naming),
             date=event.date,
             date_end=event.date_end,
             age=event.age,
@@ -485,7 +524,7 @@ def section_draft_facts(*, case: Case, events: list[TimelineEvent]) -> list[Draf
     for found in draft_wordings(case=case, events=events):
         wordings.update(found)
     facts = []
-    for fact in draft_facts(events=events):
+    for fact in draft_facts(events=events, naming=client_naming_for(case=case)):
         wording = wordings.get(fact.event_id)
         if wording is None:
             facts.append(fact)

@@ -146,7 +146,7 @@ def test_collateral_concerns_go_in_only_by_choice(section):
 
 
 @pytest.mark.django_db
-def test_a_record_engagement_nobody_has_worked_on_is_told_in_the_records_words(section):
+def test_a_record_engagement_nobody_has_worked_on_is_told_from_the_records_sentence(section):
     case = section.narrative.case
     document = DocumentFactory(case=case)
     candidate = EventCandidateFactory(
@@ -159,6 +159,6 @@ def test_a_record_engagement_nobody_has_worked_on_is_told_in_the_records_words(s
 
     body = NarrativeSection.objects.get(pk=section_assemble_draft(section=section, actor=Actor(user=case.created_by)).pk).body
 
-    assert "February 2001–June 2001: Devon was referred to the Brennan Child Guidance Clinic and attended weekly " \
-           "play therapy." in body
+    assert "From February 2001 to June 2001, Devon Michael Ashby was referred to the Brennan Child Guidance Clinic " \
+           "and attended weekly play therapy." in body
     assert "referral pending" not in body
