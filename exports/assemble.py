@@ -6,14 +6,17 @@ exhibits and puts the filing around the text (caption, signature, certificate). 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from cases.models import Case
+from common.dates import MONTHS
 from evidence.models import Document
 from evidence.selectors import documents_with_pages
 from exports.document import (
     Caption,
     Cite,
+    PUBLIC_LABEL,
     Exhibit,
     NarrativeDocument,
     Section,
@@ -24,7 +27,7 @@ from exports.document import (
 )
 from exports.models import CaseExportSettings
 from narratives.models import Consent, Narrative, TimelineEvent
-from narratives.richtext import cited_event_ids, parse_html_blocks
+from narratives.richtext import cited_event_ids, parse_html_blocks, uncited_paragraphs
 from narratives.selectors import section_bodies_at, section_list, timeline_events_cited
 
 
@@ -50,6 +53,52 @@ class ExportData:
     withheld_events: tuple[TimelineEvent, ...]  # cited facts the client withheld: the export must refuse
     missing_events: tuple[int, ...]  # cited ids that no longer exist (deleted events)
     section_versions: dict[int, int]
+    empty_sections: tuple[str, ...] = ()  # titles of sections with no text
+    uncited_paragraphs: tuple[tuple[str, str], ...] = ()  # (section, paragraph) of fact sections citing no record
+    unexhibited_sources: tuple[str, ...] = ()  # "record.pdf, p. 9": cited pages no exhibit includes
+
+
+def format_date(value: datetime.date | None) -> str:
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}" if value else ""
+
+
+def court_heading(case: Case) -> str:
+    """The caption's court lines: a federal district court by its district; a state court with its state."""
+    court = case.court.strip()
+    if case.court_system == Case.CourtSystem.FEDERAL:
+        district = court.upper().removeprefix("UNITED STATES DISTRICT COURT").strip(" ,")
+        district = district if district.startswith("FOR ") or not district else f"FOR THE {district}"
+        return "\n".join(line for line in ("UNITED STATES DISTRICT COURT", district) if line)
+    lines = [f"IN THE {court.upper()}" if court and not court.upper().startswith("IN THE") else court.upper()]
+    if case.jurisdiction.strip() and case.jurisdiction.strip().upper() not in court.upper():
+        lines.append(case.jurisdiction.strip().upper())
+    return "\n".join(line for line in lines if line)
+
+
+def prosecution_party(case: Case) -> str:
+    if case.court_system == Case.CourtSystem.FEDERAL:
+        return "UNITED STATES OF AMERICA"
+    return (case.jurisdiction.strip() or "THE STATE").upper()
+
+
+def privacy_label(case: Case) -> str:
+    """What a public filing says it was redacted under: Fed. R. Crim. P. 49.1 exists only in federal court."""
+    if case.court_system == Case.CourtSystem.FEDERAL:
+        return PUBLIC_LABEL
+    rule = case.privacy_rule.strip()
+    return f"PUBLIC — REDACTED PER {rule.upper()}" if rule else "PUBLIC — REDACTED"
+
+
+def certificate_text(*, case: Case, served_by: str, date: str) -> str:
+    """The certificate of service: whom (the prosecuting office on the case), how and when; gaps stay visible
+    as brackets, and the filing checks refuse them."""
+    office = case.prosecuting_office.strip() or "[prosecuting office]"
+    how = served_by.strip() or "[how served]"
+    how = how if how.lower().startswith(("by ", "through ", "via ")) else f"by {how}"
+    return (
+        f"I certify that on {date or '[date]'}, I served a copy of this memorandum and its exhibits on "
+        f"{office} {how}."
+    )
 
 
 def export_settings_for(*, case: Case) -> CaseExportSettings:
@@ -75,7 +124,8 @@ def exhibit_description(document: Document) -> str:
 
 
 def export_data(
-    *, narrative: Narrative, sealed: bool, all_records: bool = False, section_versions: dict | None = None
+    *, narrative: Narrative, sealed: bool, all_records: bool = False, section_versions: dict | None = None,
+    draft: bool = False,
 ) -> ExportData:
     """The filing built from a narrative (its sections as saved now, or at `section_versions`, the versions an
     export was requested from): sections with citations resolved to exhibit letters, record pages and Bates
@@ -123,14 +173,18 @@ def export_data(
             )
         )
 
+    unexhibited: list[str] = []
+
     def resolve(event_id: int) -> list[Cite]:
         event = events.get(event_id)
         if event is None:
             return []
         by_document: dict[int, list[int]] = {}
         for source in event.sources.all():
-            if source.document_id in letters:
+            if source.document_id in letters and source.page_number <= len(exhibits[order.index(source.document_id)].page_texts):
                 by_document.setdefault(source.document_id, []).append(source.page_number)
+            else:
+                unexhibited.append(f"{source.document.original_name}, p. {source.page_number}")
         return [
             Cite(
                 exhibit=letters[document_id],
@@ -148,6 +202,7 @@ def export_data(
         for section in sections
         if section.body.strip()
     )
+    signed = format_date(settings.signature_date)
     signature = SignatureBlock(
         name=settings.signer_name or "",
         bar_number=settings.bar_number,
@@ -156,15 +211,16 @@ def export_data(
         address_lines=tuple(line.strip() for line in settings.address.splitlines() if line.strip()),
         phone=settings.phone,
         email=settings.email,
+        date=signed,
     ) if settings.signer_name else None
     document = NarrativeDocument(
         caption=Caption(
-            court=case.court or "",
-            parties=settings.parties or f"{(case.jurisdiction or 'THE STATE').upper()} v. {case.client_name.upper()}",
+            court=court_heading(case),
+            parties=settings.parties or f"{prosecution_party(case)} v. {case.client_name.upper()}",
             docket_number=case.docket_number,
             document_title=settings.document_title.upper(),
         ),
-        title=narrative.title,
+        title=settings.document_title,
         sections=export_sections,
         exhibits=tuple(
             Exhibit(
@@ -174,8 +230,11 @@ def export_data(
             for e in exhibits
         ),
         signature=signature,
-        certificate_of_service=settings.certificate_of_service if settings.include_certificate_of_service else None,
+        certificate_of_service=certificate_text(case=case, served_by=settings.certificate_of_service, date=signed)
+        if settings.include_certificate_of_service else None,
         sealed=sealed,
+        privacy_label=privacy_label(case),
+        draft=draft,
         style=StyleSettings(citation_style=settings.citation_style),
     )
     return ExportData(
@@ -185,4 +244,10 @@ def export_data(
         withheld_events=tuple(events[i] for i in cited if i in events and events[i].consent == Consent.WITHHELD),
         missing_events=tuple(i for i in cited if i not in events),
         section_versions={section.pk: section.version for section in sections},
+        empty_sections=tuple(section.title for section in sections if not section.body.strip()),
+        uncited_paragraphs=tuple(
+            (section.title, paragraph) for section in sections if section.categories
+            for paragraph in uncited_paragraphs(section.body)
+        ),
+        unexhibited_sources=tuple(dict.fromkeys(unexhibited)),
     )
