@@ -14,14 +14,20 @@ from common.dates import MONTHS
 from evidence.models import Document
 from evidence.selectors import documents_with_pages
 from exports.document import (
-    Caption,
-    Cite,
     PUBLIC_LABEL,
+    Block,
+    BlockQuote,
+    Caption,
+    CitationRun,
+    Cite,
     Exhibit,
     NarrativeDocument,
+    Paragraph,
+    Run,
     Section,
     SignatureBlock,
     StyleSettings,
+    TextRun,
     bates_label,
     exhibit_letter,
 )
@@ -198,7 +204,7 @@ def export_data(
         ]
 
     export_sections = tuple(
-        Section(title=section.title, blocks=parse_html_blocks(section.body, resolve_citation=resolve))
+        Section(title=section.title, blocks=combine_citations(parse_html_blocks(section.body, resolve_citation=resolve)))
         for section in sections
         if section.body.strip()
     )
@@ -251,3 +257,54 @@ def export_data(
         ),
         unexhibited_sources=tuple(dict.fromkeys(unexhibited)),
     )
+
+
+def combine_citations(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Citations as a court reads them: citations side by side (one sentence, several events) become one, each
+    exhibit and page once ("(Ex. B at 2; Ex. D at 1)"); a citation identical to the one just before it in the
+    paragraph becomes "Id.", so no citation is printed twice in a row."""
+    combined: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            combined.append(Paragraph(_combined_runs(block.runs)))
+        elif isinstance(block, BlockQuote):
+            combined.append(BlockQuote(tuple(Paragraph(_combined_runs(p.runs)) for p in block.paragraphs)))
+        else:
+            combined.append(block)
+    return tuple(combined)
+
+
+def _combined_runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    out: list[Run] = []
+    for run in runs:
+        if isinstance(run, CitationRun) and run.cites:
+            # the citation just before, with only spaces between: the same sentence's, so they print as one
+            index = len(out) - 1
+            while index >= 0 and isinstance(out[index], TextRun) and not out[index].text.strip():
+                index -= 1
+            if index >= 0 and isinstance(out[index], CitationRun) and out[index].cites:
+                previous = out[index]
+                del out[index + 1:]
+                out[index] = CitationRun(previous.event_id, _merge_cites(previous.cites + run.cites))
+                continue
+        out.append(run)
+    last: tuple[Cite, ...] | None = None
+    for index, run in enumerate(out):
+        if isinstance(run, CitationRun) and run.cites:
+            if run.cites == last:
+                out[index] = CitationRun(run.event_id, run.cites, repeats_previous=True)
+            last = run.cites
+    return tuple(out)
+
+
+def _merge_cites(cites: tuple[Cite, ...]) -> tuple[Cite, ...]:
+    by_exhibit: dict[str, Cite] = {}
+    for cite in cites:
+        known = by_exhibit.get(cite.exhibit)
+        if known is None:
+            by_exhibit[cite.exhibit] = cite
+            continue
+        pages = tuple(sorted(set(known.pages) | set(cite.pages)))
+        bates = tuple(sorted(set(known.bates) | set(cite.bates)))
+        by_exhibit[cite.exhibit] = Cite(known.exhibit, known.description, pages, bates)
+    return tuple(sorted(by_exhibit.values(), key=lambda c: (len(c.exhibit), c.exhibit)))

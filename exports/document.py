@@ -186,6 +186,8 @@ def citation_text(run: CitationRun, style: CitationStyle = "inline") -> str:
     A citation whose event was deleted prints a visible marker so staff fix it before filing."""
     if not run.cites:
         return MISSING_CITATION
+    if run.repeats_previous:
+        return "(Id.)" if style == "inline" else "Id."
     body = "; ".join(format_cite(cite) for cite in run.cites)
     return f"({body})" if style == "inline" else f"{body}."
 

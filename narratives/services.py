@@ -5,8 +5,10 @@ Services that change or hand out privileged material take an `actor` and write t
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, replace
+from html import escape
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,7 +35,8 @@ from narratives.models import (
     TimelineEvent,
 )
 from narratives.richtext import sanitize_html
-from narratives.statements import ClientNaming, FactText, write_statement
+from narratives.richtext import cited_event_ids
+from narratives.statements import PRONOUNS, ClientNaming, FactText, write_statement
 from narratives.selectors import client_naming_for, statement_proposals, timeline_list
 from narratives.timeline import timeline_csv, timeline_xlsx
 
@@ -419,6 +422,7 @@ def draft_facts(*, events: list[TimelineEvent], naming: ClientNaming | None = No
             event_id=event.pk,
             summary=event.summary,
             statement=_statement_of(event, naming),
+            category=event.category,
             date=event.date,
             date_end=event.date_end,
             age=event.age,
@@ -429,34 +433,141 @@ def draft_facts(*, events: list[TimelineEvent], naming: ClientNaming | None = No
     ]
 
 
+CURRENT_STATUSES = {"referred", "enrolled", "active"}
+CURRENT_MONTHS = 24  # an engagement that ended within this many months still says what the client is doing now
+
+
+def is_current_section(section: NarrativeSection) -> bool:
+    """A section about what the client is doing now: it draws on service engagements only."""
+    return bool(section.categories) and all(kind_of(c) == SERVICE_ENGAGEMENT for c in section.categories)
+
+
+def is_current_engagement(event: TimelineEvent, *, today: datetime.date) -> bool:
+    """Active (referred, enrolled, active), or ended within the last CURRENT_MONTHS months."""
+    if event.kind != SERVICE_ENGAGEMENT:
+        return False
+    if event.status in CURRENT_STATUSES:
+        return True
+    end = parse_partial_date(event.date_end)
+    months_ago = (today.year - end.year) * 12 + today.month - end.month if end else None
+    return months_ago is not None and months_ago <= CURRENT_MONTHS
+
+
+def _section_events(*, section: NarrativeSection, exclude: set[int], current: set[int]) -> list[TimelineEvent]:
+    """The client-approved events a section's draft tells: in a "doing now" section only current engagements,
+    elsewhere everything else; never an event already told in another section (`exclude`)."""
+    events = timeline_list(case=section.narrative.case, categories=section.categories).filter(consent=Consent.APPROVED)
+    if is_current_section(section):
+        return [event for event in events if event.pk in current and event.pk not in exclude]
+    return [event for event in events if event.pk not in exclude and event.pk not in current]
+
+
+def _prompt_html(section: NarrativeSection, *, naming: ClientNaming) -> str:
+    """What counsel must write in a section the records cannot: the introduction, the client's goals (quoted in
+    the client's own words, which are theirs to give) and the conclusion with the request. Prompts are
+    bracketed "[COUNSEL: ...]"; the filing checks refuse an export that still holds one."""
+    case = section.narrative.case
+    federal = case.court_system == Case.CourtSystem.FEDERAL
+    _subject, object_, possessive = PRONOUNS[naming.pronoun]
+    title = section.title.strip().lower()
+    if title == "introduction":
+        charges = f" ({' '.join(case.charges.split())})" if case.charges.strip() else ""
+        return (
+            f"<p>[COUNSEL: Introduce {escape(naming.full_name)} to the Court in two or three sentences: who "
+            f"{escape(naming.short)} is, the offense{escape(charges)}, and the sentence the defense asks for. Say "
+            f"in one sentence what the history below shows about {object_}.]</p>"
+        )
+    if "goal" in title:
+        goals = [line.strip() for line in re.split(r"(?<=[.!?])\s+|\n+", case.client_goals) if line.strip()]
+        quoted = "".join(f"<p>“{escape(goal)}”</p>" for goal in goals)
+        lead = (f"<p>[COUNSEL: Introduce the goals {escape(naming.short)} set in {possessive} own words, and show "
+                f"how the services below serve them.]</p>")
+        return lead + (f"<blockquote>{quoted}</blockquote>" if quoted else
+                       "<p>[COUNSEL: Ask the client what they want from this case and quote them.]</p>")
+    if title == "conclusion":
+        factors = "the factors of 18 U.S.C. § 3553(a)" if federal else "the state's sentencing factors"
+        return (
+            f"<p>[COUNSEL: State the request: the sentence asked for, and how {escape(naming.short)}’s history "
+            f"and present, weighed under {factors}, support it.]</p>"
+        )
+    return ""
+
+
 @transaction.atomic
-def section_assemble_draft(*, section: NarrativeSection, actor: Actor) -> NarrativeSection:
-    """Replace the section's text with a draft from its categories' accepted, client-approved events.
+def section_assemble_draft(
+    *, section: NarrativeSection, actor: Actor, exclude: set[int] | None = None, today: datetime.date | None = None
+) -> NarrativeSection:
+    """Replace the section's text with a draft: paragraphs from its categories' accepted, client-approved events,
+    none already told in another section of the narrative; for a section that draws on no records (introduction,
+    goals, conclusion), prompts for counsel.
 
     The previous text stays in the section's versions, so nothing written by hand is lost."""
     case = section.narrative.case
-    events = list(timeline_list(case=case, categories=section.categories).filter(consent=Consent.APPROVED))
-    body = assemble_paragraphs(
-        section_draft_facts(case=case, events=events),
-        dob=case.client_dob,
-        notes=[note for notes in draft_notes(case=case, categories=section.categories, events=events) for note in notes],
-    )
+    naming = client_naming_for(case=case)
+    today = today or timezone.localdate()
+    if exclude is None:  # told elsewhere: cited in the other sections as they are saved now
+        exclude = {
+            event_id for other in section.narrative.sections.exclude(pk=section.pk)
+            for event_id in cited_event_ids(other.body)
+        }
+    if not section.categories:
+        body, told = _prompt_html(section, naming=naming), 0
+    else:
+        approved = timeline_list(case=case).filter(consent=Consent.APPROVED)
+        current = {event.pk for event in approved if is_current_engagement(event, today=today)}
+        has_current_section = any(is_current_section(s) for s in section.narrative.sections.all())
+        events = _section_events(section=section, exclude=exclude, current=current if has_current_section else set())
+        body = assemble_paragraphs(
+            section_draft_facts(case=case, events=events),
+            dob=case.client_dob,
+            notes=[note for notes in draft_notes(case=case, categories=section.categories, events=events)
+                   for note in notes],
+            client=naming.short, pronoun=naming.pronoun, current=is_current_section(section),
+        )
+        told = len(events)
     drafted = _section_save(
         section=section, body=body, expected_version=section.version, saved_by=actor.user,
-        note=f"assembled draft from {len(events)} events",
+        note=f"assembled draft from {told} events" if section.categories else "prompts for counsel",
     )
     _audit_saved(drafted, actor=actor, assembled=True)
     return drafted
 
 
-def narrative_assemble_draft(*, narrative: Narrative, actor: Actor) -> int:
-    """A draft for every section that draws on timeline categories; returns how many sections were drafted."""
+@transaction.atomic
+def narrative_assemble_draft(*, narrative: Narrative, actor: Actor, today: datetime.date | None = None) -> int:
+    """A draft for every section: "what the client is doing now" first (it takes the current engagements), then
+    the others in order, each fact told once in the narrative; the client named in full at the first mention.
+    Sections that draw on no records get prompts for counsel only while they are empty. Returns how many
+    sections were drafted."""
+    sections = list(narrative.sections.all())
+    told: set[int] = set()
     drafted = 0
-    for section in narrative.sections.all():
-        if section.categories:
-            section_assemble_draft(section=section, actor=actor)
-            drafted += 1
+    for section in sorted(sections, key=lambda s: (not is_current_section(s), s.position)):
+        if not section.categories and section.body.strip():
+            continue  # counsel's own words are never replaced by prompts
+        saved = section_assemble_draft(section=section, actor=actor, exclude=set(told), today=today)
+        told.update(cited_event_ids(saved.body))
+        drafted += 1
+    _name_in_full_at_first_mention(narrative=narrative, actor=actor)
     return drafted
+
+
+def _name_in_full_at_first_mention(*, narrative: Narrative, actor: Actor) -> None:
+    naming = client_naming_for(case=narrative.case)
+    if naming.short == naming.full_name:
+        return
+    for section in narrative.sections.order_by("position", "pk"):
+        if not section.categories:
+            continue
+        # the first mention outside a quotation and a citation
+        match = re.search(rf"(?<![“\w]){re.escape(escape(naming.short))}", section.body)
+        if match is None:
+            continue
+        body = section.body[: match.start()] + escape(naming.full_name) + section.body[match.end():]
+        saved = _section_save(section=section, body=body, expected_version=section.version, saved_by=actor.user,
+                              note="client named in full at first mention")
+        _audit_saved(saved, actor=actor, assembled=True)
+        return
 
 
 # ---- service engagements (the engagements app keeps its events in step through these) ----------------------

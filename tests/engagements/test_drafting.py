@@ -25,6 +25,7 @@ from narratives.services import candidate_accept, event_set_consent, narrative_c
 from tests.factories import CaseFactory, DocumentFactory, EventCandidateFactory
 
 TODAY = datetime.date(2026, 11, 27)
+SIGNED = datetime.date(2024, 5, 6)  # when the memorandum is drafted: the 2023 programme ended within 24 months
 
 
 def _fact(**overrides) -> EngagementFact:
@@ -96,10 +97,10 @@ def test_the_drafted_paragraph_counts_logged_sessions_and_cites_the_attached_cer
     engagement_attach_evidence(engagement=engagement, kind="certificate", actor=Actor(user=case.created_by), document=certificate)
     event_set_consent(event=engagement.event, consent=Consent.APPROVED, actor=Actor(user=case.created_by))
 
-    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by)).body
+    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by), today=SIGNED).body
 
     assert body.startswith(
-        "<p>From June 6, 2023 to August 22, 2023, Mr. Ashby was enrolled in the Fathers at the Table parenting "
+        "<p>Today Mr. Ashby is working with 1 programme and provider. From June 6, 2023 to August 22, 2023, Mr. Ashby was enrolled in the Fathers at the Table parenting "
         "program at Family Roots Center (completed); he attended 10 of 11 scheduled sessions between June 6, 2023 "
         "and August 22, 2023 (1 excused absence not counted). It serves a goal he set: “Be there for my daughter.” "
     )
@@ -119,7 +120,7 @@ def test_only_engagements_the_client_approved_are_drafted(section):
     event_set_consent(event=approved.event, consent=Consent.APPROVED, actor=Actor(user=case.created_by))
     event_set_consent(event=withheld.event, consent=Consent.WITHHELD, actor=Actor(user=case.created_by))
 
-    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by)).body
+    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by), today=SIGNED).body
 
     assert "Fathers at the Table" in body
     assert "anger management" not in body and "intervention" not in body
@@ -141,7 +142,8 @@ def test_collateral_concerns_go_in_only_by_choice(section):
 
     assert "for help with driver's licence (referral pending). This referral addresses a concern raised with him " \
            "about his driver's licence." in body
-    assert body.endswith("<p>Mr. Ashby has also raised concerns about how a conviction would affect his housing.</p>")
+    # the closing note ends the section's last paragraph: no paragraph of the draft goes uncited
+    assert body.endswith(" Mr. Ashby has also raised concerns about how a conviction would affect his housing.</p>")
     assert "immigration" not in body
 
 
