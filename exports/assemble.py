@@ -62,6 +62,7 @@ class ExportData:
     empty_sections: tuple[str, ...] = ()  # titles of sections with no text
     uncited_paragraphs: tuple[tuple[str, str], ...] = ()  # (section, paragraph) of fact sections citing no record
     unexhibited_sources: tuple[str, ...] = ()  # "record.pdf, p. 9": cited pages no exhibit includes
+    unsourced_events: tuple[TimelineEvent, ...] = ()  # cited facts that rest on no record page at all
 
 
 def format_date(value: datetime.date | None) -> str:
@@ -180,11 +181,14 @@ def export_data(
         )
 
     unexhibited: list[str] = []
+    unsourced: list[int] = []
 
     def resolve(event_id: int) -> list[Cite]:
         event = events.get(event_id)
         if event is None:
             return []
+        if not event.sources.all():
+            unsourced.append(event_id)
         by_document: dict[int, list[int]] = {}
         for source in event.sources.all():
             if source.document_id in letters and source.page_number <= len(exhibits[order.index(source.document_id)].page_texts):
@@ -256,6 +260,7 @@ def export_data(
             for paragraph in uncited_paragraphs(section.body)
         ),
         unexhibited_sources=tuple(dict.fromkeys(unexhibited)),
+        unsourced_events=tuple(events[i] for i in dict.fromkeys(unsourced)),
     )
 
 

@@ -54,6 +54,12 @@ def filing_checks(*, data: ExportData, case: Case, settings: CaseExportSettings)
         problems.append(FilingProblem(
             "citations", f"A paragraph in “{title}” cites no record: “{paragraph[:80]}{'…' if len(paragraph) > 80 else ''}”"
         ))
+    if data.unsourced_events:
+        named = _join([f"“{(e.statement or e.summary)[:60]}”" for e in data.unsourced_events[:4]])
+        problems.append(FilingProblem(
+            "citations", f"Cited facts rest on no record page, so they print “[citation missing]”: {named}. Attach "
+            "the record that shows each, or cite another fact."
+        ))
     waiting = records_awaiting_review(case=case)
     if waiting:
         listed = _join([f"{name} ({count})" for name, count in waiting])

@@ -121,6 +121,25 @@ def export_create(
     return export
 
 
+SETTING_FIELDS = frozenset(
+    field.name for field in CaseExportSettings._meta.get_fields() if field.concrete and field.name not in {"id", "case"}
+)
+
+
+@transaction.atomic
+def export_settings_set(*, case: Case, **values) -> CaseExportSettings:
+    """Set how a case's filings look and who signs them (only the fields of CaseExportSettings may be given)."""
+    unknown = set(values) - SETTING_FIELDS
+    if unknown:
+        raise TypeError(f"not filing settings: {sorted(unknown)}")
+    settings = export_settings_for(case=case)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
 def _progress(export_id: int, step: str, done: int) -> None:
     Export.objects.filter(pk=export_id).update(step=step, steps_done=done)
 

@@ -27,6 +27,7 @@ LIFE_STAGES = [
     (25, 200, "adult life"),
 ]
 YEAR_IN_TEXT = re.compile(r"\b(19|20)\d{2}\b")
+QUOTED = re.compile(r"^(.{2,80}?),? (?:wrote|said|states): (?=“)")
 
 # What facts of a category are about, after a possessive pronoun ("his schooling"), for topic sentences.
 TOPICS = {
@@ -147,8 +148,14 @@ def assemble_paragraphs(
     for (_order, stage, years), group in sorted(periods.items()):
         # One statement for two events (a fact told by two records): said once, citing every event it stands for.
         sentences: dict[str, list[str]] = {}
+        previous_speaker = ""
         for fact in group:
             sentence = escape(" ".join(fact.sentence.split())) if fact.sentence.strip() else _sentence(fact)
+            # The same writer quoted again straight after: "X added:", not "X wrote:" three times running.
+            speaker = QUOTED.match(sentence)
+            if speaker and speaker[1] == previous_speaker and sentence not in sentences:
+                sentence = f"{speaker[1]} added: {sentence[speaker.end():]}"
+            previous_speaker = speaker[1] if speaker else ""
             if sentence:
                 link = citation_link(event_id=fact.event_id, href=fact.href, label=fact.citation_label)
                 sentences.setdefault(sentence, []).append(link)

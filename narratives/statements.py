@@ -88,7 +88,7 @@ DATE_CELL = re.compile(rf"^(?:{ONE_DATE}(?:\s*[-–/]\s*(?:{ONE_DATE}|\d{{2}}))?
 PROPER_COLUMN = re.compile(r"name|provider|placement|school|prescriber|employer|facility|program|agency|court", re.I)
 # A leading date, and the staff who wrote a note ("(J. Soto, Case Mgr) -", "LM -", "JS:").
 LEADING_DATE = re.compile(
-    r"^\s*(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|(?:%s)\.? \d{1,2},? \d{4})\s*(?:[-–—:,]\s*)?" % "|".join(MONTHS)
+    r"^\s*(?:(?:Received|Dated|Reported|Entered|Filed|Seen|Noted)\s+)?(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|(?:%s)\.? \d{1,2},? \d{4})\s*(?:[-–—:,]\s*)?" % "|".join(MONTHS)
 )
 STAFF_LEAD = re.compile(
     r"^\s*(?:\((?:[A-Z]\.\s?)?[A-Z][\w.'-]*(?:[ ,][^()]{0,40})?\)|[A-Z]{2,3})\s*(?:[-–—:]\s+|$)"
@@ -311,7 +311,11 @@ def _from_form_line(label: str, value: str, fact: FactText, naming: ClientNaming
 
 
 def _prose(text: str, fact: FactText, naming: ClientNaming) -> str:
-    text = _clean(_dates_in_words(text), naming)
+    text = _past_tense(_shouting_down(_clean(_dates_in_words(text), naming)))
+    # A heading-style note ("Report made to ...", "Referral sent ..."): the noun gets its article and verb.
+    if not FINITE.search(text):
+        text = re.sub(r"^([A-Z][a-z]+) (made|received|filed|sent|completed|opened|closed|done|given|taken|scheduled)\b",
+                      lambda m: f"{'An' if m[1][0] in 'AEIOU' else 'A'} {m[1].lower()} was {m[2]}", text)
     if fact.subject == "client":
         text = re.sub(r"^(?:He|She|They)\b(?!')", naming.short, text)
         # A note without its subject ("Passed the GED ...", "Committed to ..."): the client did it.
@@ -381,6 +385,18 @@ def _lower_common_first(text: str, fact: FactText, naming: ClientNaming) -> str:
     if re.search(rf"[a-z,;] {word}\b", fact.context or fact.sentence):
         return text
     return word.lower() + text[len(word):]
+
+
+def _past_tense(text: str) -> str:
+    """What a record said in the present ("is incarcerated", "are unknown") told in the past, outside quotations."""
+    parts = re.split(r'("[^"]*")', text)
+    return "".join(part if part.startswith('"') else re.sub(r"\b(is|are)\b(?! (?:now|still|currently)\b)",
+                   lambda m: "was" if m[1] == "is" else "were", part) for part in parts)
+
+
+def _shouting_down(text: str) -> str:
+    """A word the record shouts ("SUBSTANTIATED") in ordinary case; acronyms (PTSD, GED) kept."""
+    return re.sub(r"\b[A-Z]{6,}\b", lambda m: m[0].lower(), text)
 
 
 def _diagnosis_case(value: str) -> str:

@@ -85,7 +85,7 @@ def _parenting(case, **overrides):
 
 
 @pytest.mark.django_db
-def test_the_drafted_paragraph_counts_logged_sessions_and_cites_the_attached_certificate(section):
+def test_the_drafted_paragraph_counts_logged_sessions_only_with_the_attendance_sheet_it_cites(section):
     case = section.narrative.case
     client_preference_set(case=case, name_in_court="Mr. Ashby", pronoun="he", actor=Actor(user=case.created_by))
     goal = client_goal_add(case=case, text="Be there for my daughter.", actor=Actor(user=case.created_by))
@@ -96,6 +96,12 @@ def test_the_drafted_paragraph_counts_logged_sessions_and_cites_the_attached_cer
     certificate = DocumentFactory(case=case, original_name="family_roots_certificate.pdf")
     engagement_attach_evidence(engagement=engagement, kind="certificate", actor=Actor(user=case.created_by), document=certificate)
     event_set_consent(event=engagement.event, consent=Consent.APPROVED, actor=Actor(user=case.created_by))
+    without_sheet = section_assemble_draft(section=section, actor=Actor(user=case.created_by), today=SIGNED)
+    assert "attended" not in without_sheet.body  # a certificate does not hold the attendance: no figure cited to it
+    sheet = DocumentFactory(case=case, original_name="family_roots_attendance.pdf")
+    engagement_attach_evidence(engagement=engagement, kind="attendance_sheet", actor=Actor(user=case.created_by),
+                               document=sheet)
+    section.refresh_from_db()
 
     body = section_assemble_draft(section=section, actor=Actor(user=case.created_by), today=SIGNED).body
 
@@ -108,7 +114,7 @@ def test_the_drafted_paragraph_counts_logged_sessions_and_cites_the_attached_cer
     link = re.search(r'<a class="citation" data-event="(\d+)" href="([^"]+)"[^>]*>([^<]+)</a>', body)
     assert link.group(1) == str(engagement.event_id)
     assert link.group(2).endswith(f"/timeline/events/{engagement.event_id}/")
-    assert link.group(3) == "(family_roots_certificate.pdf, p. 1)"
+    assert link.group(3) == "(family_roots_certificate.pdf, p. 1; family_roots_attendance.pdf, p. 1)"
 
 
 @pytest.mark.django_db

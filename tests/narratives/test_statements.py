@@ -122,7 +122,7 @@ def test_first_person_words_with_no_writer_found_are_still_quoted_never_told_as_
 def test_words_the_record_already_quotes_stay_the_clients():
     fact = FactText('Client states he is "done running."', "substance_use_treatment", date="2022-07-19")
 
-    assert write_statement(fact, naming=HE) == 'On July 19, 2022, Mr. Quill stated that he is "done running."'
+    assert write_statement(fact, naming=HE) == 'On July 19, 2022, Mr. Quill stated that he was "done running."'
 
 
 def test_a_sentence_cut_after_a_preposition_takes_the_rest_of_its_line_so_no_date_is_lost():

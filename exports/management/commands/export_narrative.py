@@ -66,7 +66,7 @@ class Command(BaseCommand):
         if not sealed:
             findings = privacy_findings(data=data, case=found)
             redactions = redactions_from_findings(item.finding for item in findings)
-            self.stdout.write(f"Rule 49.1: {len(findings)} findings reduced in the public version.")
+            self.stdout.write(f"Privacy pass ({data.document.privacy_label}): {len(findings)} findings reduced.")
         try:
             export = export_create(narrative=chosen, actor=Actor(user=user), sealed=sealed, all_records=all_records,
                                    redactions=redactions, draft=draft)
