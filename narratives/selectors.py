@@ -61,7 +61,7 @@ def timeline_list(
         events = events.filter(consent=filters.consent)
     if filters.text:
         events = events.filter(
-            Q(summary__icontains=filters.text) | Q(note__icontains=filters.text) | Q(sources__quote__icontains=filters.text)
+            Q(summary__icontains=filters.text) | Q(statement__icontains=filters.text) | Q(note__icontains=filters.text) | Q(sources__quote__icontains=filters.text)
         )
         joined = True
     return (events.distinct() if joined else events).in_date_order()

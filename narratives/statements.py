@@ -88,7 +88,7 @@ DATE_CELL = re.compile(rf"^(?:{ONE_DATE}(?:\s*[-–/]\s*(?:{ONE_DATE}|\d{{2}}))?
 PROPER_COLUMN = re.compile(r"name|provider|placement|school|prescriber|employer|facility|program|agency|court", re.I)
 # A leading date, and the staff who wrote a note ("(J. Soto, Case Mgr) -", "LM -", "JS:").
 LEADING_DATE = re.compile(
-    r"^\s*(?:(?:Received|Dated|Reported|Entered|Filed|Seen|Noted)\s+)?(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|(?:%s)\.? \d{1,2},? \d{4})\s*(?:[-–—:,]\s*)?" % "|".join(MONTHS)
+    r"^\s*(?:(?:[Rr]eceived|[Dd]ated|[Rr]eported|[Ee]ntered|[Ff]iled|[Ss]een|[Nn]oted)\s+)?(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|(?:%s)\.? \d{1,2},? \d{4})\s*(?:[-–—:,]\s*)?" % "|".join(MONTHS)
 )
 STAFF_LEAD = re.compile(
     r"^\s*(?:\((?:[A-Z]\.\s?)?[A-Z][\w.'-]*(?:[ ,][^()]{0,40})?\)|[A-Z]{2,3})\s*(?:[-–—:]\s+|$)"
@@ -312,8 +312,10 @@ def _from_form_line(label: str, value: str, fact: FactText, naming: ClientNaming
 
 def _prose(text: str, fact: FactText, naming: ClientNaming) -> str:
     text = _past_tense(_shouting_down(_clean(_dates_in_words(text), naming)))
+    # a date stamp left in front once a record number before it is gone ("received October 2, 2004: ...")
+    text = LEADING_DATE.sub("", text, count=1) if re.match(r"(?i)(?:received|dated|reported|entered|filed)\b", text) else text
     # A heading-style note ("Report made to ...", "Referral sent ..."): the noun gets its article and verb.
-    if not FINITE.search(text):
+    if not FINITE.search(re.split(r"[;,]", text)[0]):
         text = re.sub(r"^([A-Z][a-z]+) (made|received|filed|sent|completed|opened|closed|done|given|taken|scheduled)\b",
                       lambda m: f"{'An' if m[1][0] in 'AEIOU' else 'A'} {m[1].lower()} was {m[2]}", text)
     if fact.subject == "client":
@@ -378,7 +380,7 @@ def _speaker(fact: FactText, naming: ClientNaming) -> tuple[str, str]:
 def _lower_common_first(text: str, fact: FactText, naming: ClientNaming) -> str:
     """After a date in front, the sentence's first word is lower-cased unless it is a name: a word the record
     also capitalises in mid-sentence, or one followed by another capitalised word ("Brennan County")."""
-    match = re.match(r"^([A-Z][a-z]+)\b(?! [A-Z]|\.)", text)
+    match = re.match(r"^([A-Z][a-z]*)\b(?! [A-Z]|\.)", text)
     if not match or text.startswith(naming.short) or YEAR.search(text) or re.search(r"\bage \d", text):
         return text
     word = match[1]
@@ -515,7 +517,8 @@ def _with_when(text: str, fact: FactText, *, force: bool = False, school_year: s
     text = text.strip()
     if not text:
         return text
-    if not force and (YEAR.search(text) or re.search(r"\bage \d", text)):
+    # a sentence that says its year, or (for a fact dated only by the year) the age, already says when
+    if not force and (YEAR.search(text) or (re.search(r"\bage \d", text) and len(fact.date) <= 4)):
         return text
     when = school_year or when_phrase(date=fact.date, date_end=fact.date_end, age=fact.age)
     if not when:

@@ -131,3 +131,21 @@ def test_a_sentence_cut_after_a_preposition_takes_the_rest_of_its_line_so_no_dat
                     context=page, position=0)
 
     assert write_statement(fact, naming=HE).endswith("one positive for cocaine on February 14, 2022.")
+
+
+def test_a_record_number_and_date_stamp_in_front_give_way_to_the_facts_date():
+    fact = FactText("Report No. 07-11-2231, received 11/03/2007: Tobias (age 10) was found alone at the bus depot.",
+                    "child_welfare", date="2007-11-03")
+
+    assert write_statement(fact, naming=HE) == (
+        "On November 3, 2007, Mr. Quill (age 10) was found alone at the bus depot."
+    )
+
+
+def test_a_heading_style_note_gets_its_article_and_verb_and_the_record_its_past_tense():
+    fact = FactText("Referral made to the county crisis line; the family is known to the agency.", "birth_family",
+                    date="2004-06")
+
+    assert write_statement(fact, naming=HE) == (
+        "In June 2004, a referral was made to the county crisis line; the family was known to the agency."
+    )
