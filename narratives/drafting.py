@@ -119,14 +119,16 @@ def topic_sentence(*, stage: str, years: str, categories: Iterable[str], client:
 
 def assemble_paragraphs(
     facts: Iterable[DraftFact], *, dob: datetime.date | None, notes: Iterable[str] = (), client: str = "the client",
-    pronoun: str = "they", current: bool = False,
+    pronoun: str = "they", current: bool = False, said: set[str] | None = None,
 ) -> str:
     """HTML paragraphs: one per life period in date order, each opening with a topic sentence, then every fact
     once (same words, one sentence, its citations together) with its citation.
 
     Facts with a written `sentence` (service engagements) are told together after a topic sentence of their own
     when `current` (the section about what the client is doing now), else in their life period like any fact;
-    `notes` (plain text the team chose to include, citing no record) close the last paragraph."""
+    `notes` (plain text the team chose to include, citing no record) close the last paragraph. `said` holds the
+    statements already told in other sections (skipped here) and receives this section's."""
+    said = set() if said is None else said
     facts = list(facts)
     paragraphs: list[str] = []
     if current:
@@ -145,26 +147,37 @@ def assemble_paragraphs(
     periods: dict[tuple[int, str, str], list[DraftFact]] = {}
     for fact in facts:
         periods.setdefault(_period(fact, dob), []).append(fact)
+    # One statement for two events (a fact told by two records, or dated twice): said once, where it first
+    # falls, citing every event it stands for.
+    first_said: dict[str, list[str]] = {}
+    grouped: list[tuple[str, str, list[DraftFact], dict[str, list[str]]]] = []
     for (_order, stage, years), group in sorted(periods.items()):
-        # One statement for two events (a fact told by two records): said once, citing every event it stands for.
         sentences: dict[str, list[str]] = {}
-        previous_speaker = ""
         for fact in group:
             sentence = escape(" ".join(fact.sentence.split())) if fact.sentence.strip() else _sentence(fact)
-            # The same writer quoted again straight after: "X added:", not "X wrote:" three times running.
-            speaker = QUOTED.match(sentence)
-            if speaker and speaker[1] == previous_speaker and sentence not in sentences:
-                sentence = f"{speaker[1]} added: {sentence[speaker.end():]}"
-            previous_speaker = speaker[1] if speaker else ""
-            if sentence:
-                link = citation_link(event_id=fact.event_id, href=fact.href, label=fact.citation_label)
-                sentences.setdefault(sentence, []).append(link)
+            if not sentence or sentence in said:
+                continue
+            link = citation_link(event_id=fact.event_id, href=fact.href, label=fact.citation_label)
+            if sentence in first_said:
+                first_said[sentence].append(link)
+                continue
+            sentences[sentence] = first_said[sentence] = [link]
+        grouped.append((stage, years, group, sentences))
+    for stage, years, group, sentences in grouped:
         if not sentences:
             continue
         topic = topic_sentence(stage=stage, years=years, categories=[f.category for f in group], client=client,
                                pronoun=pronoun)
-        body = " ".join(f"{s} {''.join(links)}" for s, links in sentences.items())
-        paragraphs.append(f"<p>{escape(topic)} {body}</p>")
+        told = []
+        previous_speaker = ""
+        for sentence, links in sentences.items():
+            # The same writer quoted again straight after: "X added:", not "X wrote:" three times running.
+            speaker = QUOTED.match(sentence)
+            shown = f"{speaker[1]} added: {sentence[speaker.end():]}" if speaker and speaker[1] == previous_speaker else sentence
+            previous_speaker = speaker[1] if speaker else ""
+            told.append(f"{shown} {''.join(links)}")
+        paragraphs.append(f"<p>{escape(topic)} {' '.join(told)}</p>")
+    said.update(first_said)
     closing = " ".join(escape(" ".join(note.split())) for note in notes if note.strip())
     if closing:
         if paragraphs:

@@ -495,7 +495,8 @@ def _prompt_html(section: NarrativeSection, *, naming: ClientNaming) -> str:
 
 @transaction.atomic
 def section_assemble_draft(
-    *, section: NarrativeSection, actor: Actor, exclude: set[int] | None = None, today: datetime.date | None = None
+    *, section: NarrativeSection, actor: Actor, exclude: set[int] | None = None, today: datetime.date | None = None,
+    said: set[str] | None = None,
 ) -> NarrativeSection:
     """Replace the section's text with a draft: paragraphs from its categories' accepted, client-approved events,
     none already told in another section of the narrative; for a section that draws on no records (introduction,
@@ -510,6 +511,9 @@ def section_assemble_draft(
             event_id for other in section.narrative.sections.exclude(pk=section.pk)
             for event_id in cited_event_ids(other.body)
         }
+    if said is None:  # and the words those events are told in, so no fact is said twice in other words' events
+        told_events = list(TimelineEvent.objects.filter(case=case, pk__in=exclude))
+        said = {escape(" ".join(_statement_of(event, naming).split())) for event in told_events}
     if not section.categories:
         body, told = _prompt_html(section, naming=naming), 0
     else:
@@ -522,7 +526,7 @@ def section_assemble_draft(
             dob=case.client_dob,
             notes=[note for notes in draft_notes(case=case, categories=section.categories, events=events)
                    for note in notes],
-            client=naming.short, pronoun=naming.pronoun, current=is_current_section(section),
+            client=naming.short, pronoun=naming.pronoun, current=is_current_section(section), said=said,
         )
         told = len(events)
     drafted = _section_save(
@@ -541,11 +545,12 @@ def narrative_assemble_draft(*, narrative: Narrative, actor: Actor, today: datet
     sections were drafted."""
     sections = list(narrative.sections.all())
     told: set[int] = set()
+    said: set[str] = set()
     drafted = 0
     for section in sorted(sections, key=lambda s: (not is_current_section(s), s.position)):
         if not section.categories and section.body.strip():
             continue  # counsel's own words are never replaced by prompts
-        saved = section_assemble_draft(section=section, actor=actor, exclude=set(told), today=today)
+        saved = section_assemble_draft(section=section, actor=actor, exclude=set(told), today=today, said=said)
         told.update(cited_event_ids(saved.body))
         drafted += 1
     _name_in_full_at_first_mention(narrative=narrative, actor=actor)

@@ -15,7 +15,7 @@ The reviewer sees the proposal and edits it; what they keep is what drafts use."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -151,6 +151,9 @@ class ClientNaming:
     full_name: str
     short: str
     pronoun: str = "they"
+    # others the record names the way the memorandum names the client ("Ms. Halvorsen", the client's mother, in
+    # an interview memo), with how the statement names them instead ("her mother")
+    others: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, *, full_name: str, pronoun: str = "they", name_in_court: str = "") -> "ClientNaming":
@@ -185,7 +188,7 @@ class ClientNaming:
         names = sorted({n for n in names if n}, key=len, reverse=True)
         roles = (
             r"(?:Client|Pt\.?|(?:[Tt]he )?(?:client|patient|student|youth|juvenile|minor|defendant|respondent|infant)"
-            r"|(?:Male|Female) infant|Infant)(?! [A-Z])"
+            r"|(?<![\w,;] )(?:Patient|Student)|(?:Male|Female) infant|Infant)(?! [A-Z])"
         )
         alternatives = "|".join(re.escape(n) for n in names)
         return re.compile(rf"(?<![\w.])(?:{alternatives}|{roles})(?![\w])(?P<possessive>'s|’s)?")
@@ -208,6 +211,7 @@ class FactText:
 
 def write_statement(fact: FactText, *, naming: ClientNaming) -> str:
     """One sentence (or two, for a quotation's attribution) in the memorandum's voice; never the raw record line."""
+    naming = replace(naming, others=_others_named(fact.context, naming))
     text = " ".join(_complete(fact).translate(QUOTES).split()).strip()
     if not text:
         return ""
@@ -227,6 +231,33 @@ def write_statement(fact: FactText, *, naming: ClientNaming) -> str:
 
 
 # ---- shapes --------------------------------------------------------------------------------------------------------
+
+
+def _others_named(context: str, naming: ClientNaming) -> tuple[tuple[str, str], ...]:
+    """People on the page who share the client's surname and would be named like the client ("Ms. Deborah
+    Halvorsen (client's mother)"): the record's "Ms. Halvorsen" is then them, told as "her mother" or by full name."""
+    words = naming.full_name.split()
+    honorific = HONORIFICS.get(naming.pronoun)
+    if len(words) < 2 or not context:
+        return ()
+    first, last = words[0], words[-1]
+    found: dict[str, str] = {}
+    relation_of = re.finditer(
+        rf"\b(?:(?:Mr|Ms|Mrs)\.\s)?(?P<first>[A-Z][a-z]+) {re.escape(last)},?\s*\((?:the\s)?client'?s (?P<relation>[a-z -]{{3,30}}?)\)",
+        context,
+    )
+    for match in relation_of:
+        if match["first"] != first:
+            found[match["first"]] = f"{naming.possessive} {match['relation'].strip()}"
+    for match in re.finditer(rf"\b(?P<title>Mr|Ms|Mrs)\.\s(?P<first>[A-Z][a-z]+) {re.escape(last)}\b", context):
+        if match["first"] != first:
+            found.setdefault(match["first"], f"{match['first']} {last}")
+    if not found:
+        return ()
+    label = next(iter(found.values()))
+    # the record's bare "Ms. Halvorsen" means the other person when only one such person is named
+    bare = [f"{title} {last}" for title in ("Mr.", "Ms.", "Mrs.") if title == honorific or title == "Mrs."]
+    return tuple((name, label) for name in bare) if len(found) == 1 else ()
 
 
 def _complete(fact: FactText) -> str:
@@ -269,7 +300,8 @@ def _header_for(fact: FactText, count: int) -> list[str]:
         cells = _cells(line)
         if not line.strip(" \t-–—_="):
             continue  # the rule under a header
-        if len(cells) == count and not any(ch.isdigit() for ch in line):
+        if (len(cells) == count and not any(ch.isdigit() for ch in line)
+                and all(len(cell.split()) <= 5 and not cell.endswith("?") for cell in cells)):
             return cells
         if len(cells) < 2 and line.strip():
             return []  # a paragraph between: the row is not under that header
@@ -277,6 +309,8 @@ def _header_for(fact: FactText, count: int) -> list[str]:
 
 
 def _from_row(cells: list[str], fact: FactText, naming: ClientNaming) -> str:
+    if cells[0].endswith("?"):
+        return _from_question(cells, fact, naming)
     header = _header_for(fact, len(cells))
     pairs = []
     for index, cell in enumerate(cells):
@@ -301,6 +335,23 @@ def _from_row(cells: list[str], fact: FactText, naming: ClientNaming) -> str:
     return _with_when(body, fact, force=True, school_year=_school_year(cells))
 
 
+ANSWERS = {"y": "yes", "yes": "yes", "n": "no", "no": "no"}
+
+
+def _from_question(cells: list[str], fact: FactText, naming: ClientNaming) -> str:
+    """An intake form's row: "Alcohol use? | Y | Daily, about a pint" -> "asked “Alcohol use?”, ... answered yes: ..."."""
+    question = cells[0]
+    answer = ANSWERS.get(cells[1].strip().lower(), "") if len(cells) > 1 else ""
+    rest = cells[2:] if answer or (len(cells) > 1 and DATE_CELL.match(cells[1])) else cells[1:]
+    details = "; ".join(
+        _clean(_dates_in_words(cell), naming) for cell in rest if cell.strip() and not DATE_CELL.match(cell.strip())
+    )
+    said = f"answered {answer}" if answer else "answered"
+    text = f"asked “{question}”, {naming.short} {said}" + (f": {_lower_first(details)}" if details else "")
+    when = when_phrase(date=fact.date, date_end=fact.date_end)
+    return f"{when}, {text}" if when else text
+
+
 def _from_form_line(label: str, value: str, fact: FactText, naming: ClientNaming) -> str:
     value = _clean(_dates_in_words(value), naming).rstrip(".")
     if re.search(r"diagnos|impression", label, re.I):
@@ -316,14 +367,15 @@ def _prose(text: str, fact: FactText, naming: ClientNaming) -> str:
     text = LEADING_DATE.sub("", text, count=1) if re.match(r"(?i)(?:received|dated|reported|entered|filed)\b", text) else text
     # A heading-style note ("Report made to ...", "Referral sent ..."): the noun gets its article and verb.
     if not FINITE.search(re.split(r"[;,]", text)[0]):
-        text = re.sub(r"^([A-Z][a-z]+) (made|received|filed|sent|completed|opened|closed|done|given|taken|scheduled)\b",
+        text = re.sub(r"^(?!(?:He|She|They|It|We|I)\b)([A-Z][a-z]+) (made|received|filed|sent|completed|opened|closed|done|"
+                      r"given|taken|scheduled)(?= (?:to|by|for|on|in|at|with|from)\b)",
                       lambda m: f"{'An' if m[1][0] in 'AEIOU' else 'A'} {m[1].lower()} was {m[2]}", text)
-    if fact.subject == "client":
+    if fact.subject == "client" and not naming.others:  # with another Ms. Halvorsen on the page, "She" is unclear
         text = re.sub(r"^(?:He|She|They)\b(?!')", naming.short, text)
         # A note without its subject ("Passed the GED ...", "Committed to ..."): the client did it.
         if re.match(r"^[A-Z][a-z]+ed\b", text) and not text.startswith(naming.short):
             text = f"{naming.short} {text[0].lower()}{text[1:]}"
-        text = re.sub(rf"^({re.escape(naming.short)}) (?=(?:{PASSIVE})\b)", r"\1 was ", text)
+        text = re.sub(rf"^({re.escape(naming.short)}) (?=(?:{PASSIVE})\b(?! that))", r"\1 was ", text)
     if not VERBISH.search(text) and len(text.split()) <= 10 and naming.short not in text:
         noun = RECORD_NOUN.get(fact.category, "")
         record = f"{naming.short}’s {noun} record" if noun else f"{naming.short}’s record"
@@ -359,11 +411,15 @@ def _speaker(fact: FactText, naming: ClientNaming) -> tuple[str, str]:
             name = named["name"]
     if not name and sign_off >= 0:
         following = [line.strip() for line in context[sign_off:].splitlines() if line.strip()]
-        if following and re.fullmatch(NAME, following[0]):
-            name = following[0]
+        signer = following[0].split(",")[0].strip() if following else ""  # "Marisol Quintero-Hale, LCADC"
+        if re.fullmatch(NAME, signer):
+            name = signer
+            title = following[1].split(",")[0].strip() if len(following) > 1 else ""
+            if not role and re.fullmatch(r"[A-Z][\w-]*(?: (?:of |and |the )?[A-Z][\w-]*){0,4}", title):
+                role = title
     if not relation:
         found_role = WRITER_ROLE.search(before)
-        role = found_role["role"].strip() if found_role else ""
+        role = found_role["role"].strip() if found_role else role
     name = name.rstrip(".,;") if not re.search(r"\b[A-Z]\.$", name) else name
     possessive = naming.possessive
     if role and name:
@@ -447,7 +503,15 @@ def _name_client(text: str, naming: ClientNaming) -> str:
     def replace(match: re.Match[str]) -> str:
         return naming.short + ("’s" if match["possessive"] else "")
 
+    held: list[str] = []
+    for name, label in naming.others:  # kept from being taken for the client, then told as who they are
+        text, count = re.subn(rf"\b{re.escape(name)}(?P<s>'s|’s)?(?!\w)", lambda m: f"\x00{len(held)}\x00", text)
+        if count:
+            held.append(label)
     text = naming.reference().sub(replace, text)
+    for index, label in enumerate(held):
+        text = re.sub(rf"(?:(?<=^)|(?<=[.!?] ))\x00{index}\x00", label[0].upper() + label[1:], text)
+        text = text.replace(f"\x00{index}\x00", label)
     short = re.escape(naming.short)
     text = re.sub(
         rf"({short}|\b(?:he|she|they)\b) (\w+)",
@@ -534,6 +598,8 @@ def _sentence_case(value: str) -> str:
 
 
 def _lower_first(text: str) -> str:
+    if re.match(r"^[A-Z][a-z]*\.? [A-Z]", text):  # a name ("Steady Ground", "St. Aldric")
+        return text
     if len(text) > 1 and text[0].isupper() and not text[1].isupper() and not text[1] == ".":
         return text[0].lower() + text[1:]
     return text

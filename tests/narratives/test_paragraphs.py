@@ -145,3 +145,24 @@ def test_counsels_own_words_are_never_replaced_by_prompts(case):
     narrative_assemble_draft(narrative=narrative, actor=Actor(user=case.created_by))
 
     assert narrative.sections.get(title="Introduction").body == "<p>Jordan Sample asks for mercy.</p>"
+
+
+def test_one_statement_for_events_of_two_periods_is_said_once_where_it_first_falls():
+    facts = [_fact(1, "In June 2009, Mr. Doe married Ana Ruiz.", "2009", "family_responsibilities"),
+             _fact(2, "In June 2009, Mr. Doe married Ana Ruiz.", "2016", "family_responsibilities")]
+    said: set[str] = set()
+
+    body = assemble_paragraphs(facts, dob=DOB, client="Mr. Doe", pronoun="he", said=said)
+    again = assemble_paragraphs(facts, dob=DOB, client="Mr. Doe", pronoun="he", said=said)
+
+    assert body.count("married Ana Ruiz") == 1 and 'data-event="2"' in body
+    assert again == ""  # told already in an earlier section
+
+
+def test_a_writer_quoted_again_straight_after_added_rather_than_wrote():
+    facts = [_fact(1, "Ann Lee wrote: “He fed my dog.”", "2019", "community_ties"),
+             _fact(2, "Ann Lee wrote: “He fixed my roof.”", "2019", "community_ties")]
+
+    body = assemble_paragraphs(facts, dob=DOB, client="Mr. Doe", pronoun="he")
+
+    assert "Ann Lee wrote: “He fed my dog.”" in body and "Ann Lee added: “He fixed my roof.”" in body

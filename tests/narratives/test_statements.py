@@ -149,3 +149,34 @@ def test_a_heading_style_note_gets_its_article_and_verb_and_the_record_its_past_
     assert write_statement(fact, naming=HE) == (
         "In June 2004, a referral was made to the county crisis line; the family was known to the agency."
     )
+
+
+def test_an_intake_forms_question_row_says_what_was_asked_and_answered():
+    page = "Question\tAnswer\tDetails\nPrior treatment?\tY\tHarbor House, outpatient, 2015\n"
+    fact = FactText("Prior treatment? Y Harbor House, outpatient, 2015", "substance_use_treatment", date="2021-09-30",
+                    context=page, position=page.index("Prior"))
+
+    assert write_statement(fact, naming=SHE) == (
+        "On September 30, 2021, asked “Prior treatment?”, Ms. Sollis answered yes: Harbor House, outpatient, 2015."
+    )
+
+
+def test_a_relative_who_shares_the_clients_surname_is_not_taken_for_the_client():
+    memo = ("RE: interview of Lorraine Quill (client's mother)\n\nI met Ms. Lorraine Quill at her home. "
+            "Ms. Quill said Tobias stopped eating after the fire.\n")
+    fact = FactText("Ms. Quill said Tobias stopped eating after the fire.", "trauma_abuse", date="2001",
+                    context=memo, position=memo.index("Ms. Quill said"))
+    naming = ClientNaming.of(full_name="Tobias Ray Quill", pronoun="she")  # the client's own title is "Ms." too
+
+    assert write_statement(fact, naming=naming) == "In 2001, her mother said Ms. Quill stopped eating after the fire."
+
+
+def test_a_provider_letter_is_attributed_to_the_signer_and_title_under_the_sign_off():
+    letter = ("Dear Judge Abernathy:\n\nSince 03/02/2024 she has attended our recovery group every week.\n\n"
+              "Sincerely,\nJune Okonkwo-Bell, LCSW\nProgram Director\n")
+    fact = FactText("Since 03/02/2024 she has attended our recovery group every week.", "substance_use_treatment",
+                    context=letter, position=letter.index("Since"))
+
+    assert write_statement(fact, naming=SHE) == (
+        "June Okonkwo-Bell, Program Director, wrote: “Since 03/02/2024 she has attended our recovery group every week.”"
+    )
