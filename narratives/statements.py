@@ -128,7 +128,7 @@ SALUTATION = re.compile(r"^\s*(?:Dear\b|To the Honorable\b|To Whom It May Concer
 PASSIVE = (
     "referred|placed|admitted|discharged|transferred|diagnosed|prescribed|hospitali[sz]ed|evaluated|screened|"
     "assigned|suspended|expelled|retained|removed|sentenced|charged|committed|released|arrested|treated|seen|"
-    "adjudicated|detained|booked|born|delivered"
+    "adjudicated|detained|booked|born|delivered|found (?=eligible|ineligible|guilty|competent|incompetent)"
 )
 # Lead-ins that say which paper states the fact; the fact is what the memorandum says.
 EVIDENTIAL_LEAD = re.compile(
@@ -326,7 +326,7 @@ def _from_row(cells: list[str], fact: FactText, naming: ClientNaming) -> str:
         if not value:
             continue
         value = _sentence_case(value)
-        if not PROPER_COLUMN.search(name) and re.fullmatch(r"[A-Z][a-z'-]*(?: [^A-Z\s][^\s]*)*(?:[;,].*)?", value):
+        if not PROPER_COLUMN.search(name) and value.split()[0] not in MONTHS and re.fullmatch(r"[A-Z][a-z'-]*(?: [^A-Z\s][^\s]*)*(?:[;,].*)?", value):
             value = value[0].lower() + value[1:]
         pairs.append(f"{name.lower()} {value}" if name else value)
     noun = RECORD_NOUN.get(fact.category, "")
@@ -505,7 +505,8 @@ def _name_client(text: str, naming: ClientNaming) -> str:
 
     held: list[str] = []
     for name, label in naming.others:  # kept from being taken for the client, then told as who they are
-        text, count = re.subn(rf"\b{re.escape(name)}(?P<s>'s|’s)?(?!\w)", lambda m: f"\x00{len(held)}\x00", text)
+        text, count = re.subn(rf"\b{re.escape(name)}(?P<s>'s|’s)?(?!\w)",
+                              lambda m: f"\x00{len(held)}\x00" + ("’s" if m["s"] else ""), text)
         if count:
             held.append(label)
     text = naming.reference().sub(replace, text)
@@ -610,4 +611,5 @@ def _finish(text: str) -> str:
     if not text:
         return ""
     text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?”’)\"" and not text.endswith("’s") else text + "."
+    finished = re.search(r"[.!?]$|[.!?][”’)\"]$|[.!?][”’\"]\)$", text) and not text.endswith("’s")
+    return text if finished else text + "."
