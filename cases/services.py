@@ -61,7 +61,8 @@ def case_court_set(*, case: Case, actor: Actor, **values: str) -> Case:
     unknown = set(values) - set(COURT_FIELDS)
     if unknown:
         raise TypeError(f"not court fields: {sorted(unknown)}")
-    changed = [name for name, value in values.items() if getattr(case, name) != value.strip()]
+    stored = Case.objects.select_for_update().get(pk=case.pk)  # a bound form may already have changed `case`
+    changed = [name for name, value in values.items() if getattr(stored, name) != value.strip()]
     for name in changed:
         setattr(case, name, values[name].strip())
     if changed:

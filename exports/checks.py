@@ -25,6 +25,11 @@ class FilingProblem:
 def filing_checks(*, data: ExportData, case: Case, settings: CaseExportSettings) -> list[FilingProblem]:
     """Every reason this filing is not ready to sign and file, in the order a person would fix them."""
     problems: list[FilingProblem] = []
+    if not case.court_system or not case.court.strip():
+        problems.append(FilingProblem(
+            "court", "Record the case's court (federal district court or state court, and which): it decides the "
+            "caption, the privacy label and whom the certificate of service names."
+        ))
     missing = [label for label, value in (("the signer's name", settings.signer_name),
                                           ("the signer's bar number", settings.bar_number),
                                           ("the date signed", settings.signature_date)) if not value]
@@ -48,7 +53,7 @@ def filing_checks(*, data: ExportData, case: Case, settings: CaseExportSettings)
         shown = "; ".join(p if len(p) <= 90 else p[:87] + "…]" for p in placeholders[:4])
         more = f" and {len(placeholders) - 4} more" if len(placeholders) > 4 else ""
         problems.append(FilingProblem(
-            "placeholders", f"{len(placeholders)} prompt(s) for counsel are still in the text: {shown}{more}."
+            "placeholders", f"{len(placeholders)} prompt(s) for counsel are still in the text: {shown}{more}"
         ))
     for title, paragraph in data.uncited_paragraphs[:5]:
         problems.append(FilingProblem(

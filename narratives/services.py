@@ -276,8 +276,10 @@ SECTION_TEMPLATE: list[tuple[str, list[str]]] = [
     ("Health and mental health", ["health", "mental_health", "medical_care", "mental_health_treatment"]),
     ("Substance use", ["substance_use", "substance_use_treatment"]),
     ("Housing", ["housing", "housing_assistance"]),
-    ("Contact with the justice system", ["justice_involvement"]),
-    ("Work and responsibilities", ["employment", "family_responsibilities", "military", "employment_services"]),
+    # a service that ended long ago is told in its domain (the "doing now" section takes only current ones)
+    ("Contact with the justice system", ["justice_involvement", "civil_legal_services"]),
+    ("Work and responsibilities",
+     ["employment", "family_responsibilities", "military", "employment_services", "family_services"]),
     ("Community", ["community_ties", "achievement"]),
     (
         "What the client is doing now",
@@ -493,42 +495,27 @@ def _prompt_html(section: NarrativeSection, *, naming: ClientNaming) -> str:
     return ""
 
 
-@transaction.atomic
-def section_assemble_draft(
-    *, section: NarrativeSection, actor: Actor, exclude: set[int] | None = None, today: datetime.date | None = None,
-    said: set[str] | None = None,
-) -> NarrativeSection:
-    """Replace the section's text with a draft: paragraphs from its categories' accepted, client-approved events,
-    none already told in another section of the narrative; for a section that draws on no records (introduction,
-    goals, conclusion), prompts for counsel.
-
-    The previous text stays in the section's versions, so nothing written by hand is lost."""
+def _draft_body(
+    *, section: NarrativeSection, naming: ClientNaming, exclude: set[int], said: set[str], today: datetime.date
+) -> tuple[str, int]:
+    """A section's drafted HTML and how many events it tells (prompts for counsel in a section drawing on none)."""
     case = section.narrative.case
-    naming = client_naming_for(case=case)
-    today = today or timezone.localdate()
-    if exclude is None:  # told elsewhere: cited in the other sections as they are saved now
-        exclude = {
-            event_id for other in section.narrative.sections.exclude(pk=section.pk)
-            for event_id in cited_event_ids(other.body)
-        }
-    if said is None:  # and the words those events are told in, so no fact is said twice in other words' events
-        told_events = list(TimelineEvent.objects.filter(case=case, pk__in=exclude))
-        said = {escape(" ".join(_statement_of(event, naming).split())) for event in told_events}
     if not section.categories:
-        body, told = _prompt_html(section, naming=naming), 0
-    else:
-        approved = timeline_list(case=case).filter(consent=Consent.APPROVED)
-        current = {event.pk for event in approved if is_current_engagement(event, today=today)}
-        has_current_section = any(is_current_section(s) for s in section.narrative.sections.all())
-        events = _section_events(section=section, exclude=exclude, current=current if has_current_section else set())
-        body = assemble_paragraphs(
-            section_draft_facts(case=case, events=events),
-            dob=case.client_dob,
-            notes=[note for notes in draft_notes(case=case, categories=section.categories, events=events)
-                   for note in notes],
-            client=naming.short, pronoun=naming.pronoun, current=is_current_section(section), said=said,
-        )
-        told = len(events)
+        return _prompt_html(section, naming=naming), 0
+    approved = timeline_list(case=case).filter(consent=Consent.APPROVED)
+    current = {event.pk for event in approved if is_current_engagement(event, today=today)}
+    has_current_section = any(is_current_section(s) for s in section.narrative.sections.all())
+    events = _section_events(section=section, exclude=exclude, current=current if has_current_section else set())
+    body = assemble_paragraphs(
+        section_draft_facts(case=case, events=events),
+        dob=case.client_dob,
+        notes=[note for notes in draft_notes(case=case, categories=section.categories, events=events) for note in notes],
+        client=naming.short, pronoun=naming.pronoun, current=is_current_section(section), said=said,
+    )
+    return body, len(events)
+
+
+def _save_draft(*, section: NarrativeSection, body: str, told: int, actor: Actor) -> NarrativeSection:
     drafted = _section_save(
         section=section, body=body, expected_version=section.version, saved_by=actor.user,
         note=f"assembled draft from {told} events" if section.categories else "prompts for counsel",
@@ -538,40 +525,67 @@ def section_assemble_draft(
 
 
 @transaction.atomic
+def section_assemble_draft(
+    *, section: NarrativeSection, actor: Actor, today: datetime.date | None = None
+) -> NarrativeSection:
+    """Replace the section's text with a draft: paragraphs from its categories' accepted, client-approved events,
+    none already told (by event or in the same words) in another section of the narrative; for a section that
+    draws on no records (introduction, goals, conclusion), prompts for counsel.
+
+    The previous text stays in the section's versions, so nothing written by hand is lost."""
+    case = section.narrative.case
+    naming = client_naming_for(case=case)
+    exclude = {  # told elsewhere: cited in the other sections as they are saved now
+        event_id for other in section.narrative.sections.exclude(pk=section.pk) for event_id in cited_event_ids(other.body)
+    }
+    said = {escape(" ".join(_statement_of(event, naming).split()))
+            for event in TimelineEvent.objects.filter(case=case, pk__in=exclude)}
+    body, told = _draft_body(section=section, naming=naming, exclude=exclude, said=said,
+                             today=today or timezone.localdate())
+    return _save_draft(section=section, body=body, told=told, actor=actor)
+
+
+@transaction.atomic
 def narrative_assemble_draft(*, narrative: Narrative, actor: Actor, today: datetime.date | None = None) -> int:
     """A draft for every section: "what the client is doing now" first (it takes the current engagements), then
     the others in order, each fact told once in the narrative; the client named in full at the first mention.
     Sections that draw on no records get prompts for counsel only while they are empty. Returns how many
     sections were drafted."""
+    naming = client_naming_for(case=narrative.case)
+    today = today or timezone.localdate()
     sections = list(narrative.sections.all())
     told: set[int] = set()
     said: set[str] = set()
-    drafted = 0
+    drafts: dict[int, tuple[str, int]] = {}
     for section in sorted(sections, key=lambda s: (not is_current_section(s), s.position)):
         if not section.categories and section.body.strip():
             continue  # counsel's own words are never replaced by prompts
-        saved = section_assemble_draft(section=section, actor=actor, exclude=set(told), today=today, said=said)
-        told.update(cited_event_ids(saved.body))
-        drafted += 1
-    _name_in_full_at_first_mention(narrative=narrative, actor=actor)
-    return drafted
+        body, count = _draft_body(section=section, naming=naming, exclude=set(told), said=said, today=today)
+        told.update(cited_event_ids(body))
+        drafts[section.pk] = (body, count)
+    _name_in_full_at_first_mention(sections=sections, drafts=drafts, naming=naming)
+    for section in sections:
+        if section.pk in drafts:
+            body, count = drafts[section.pk]
+            _save_draft(section=section, body=body, told=count, actor=actor)
+    return len(drafts)
 
 
-def _name_in_full_at_first_mention(*, narrative: Narrative, actor: Actor) -> None:
-    naming = client_naming_for(case=narrative.case)
+def _name_in_full_at_first_mention(
+    *, sections: list[NarrativeSection], drafts: dict[int, tuple[str, int]], naming: ClientNaming
+) -> None:
+    """The first mention of the client in the drafted facts gives the full name; later ones the short form."""
     if naming.short == naming.full_name:
         return
-    for section in narrative.sections.order_by("position", "pk"):
-        if not section.categories:
+    for section in sections:  # in the narrative's order
+        if not section.categories or section.pk not in drafts:
             continue
-        # the first mention outside a quotation and a citation
-        match = re.search(rf"(?<![“\w]){re.escape(escape(naming.short))}", section.body)
+        body, count = drafts[section.pk]
+        # the first mention outside a quotation
+        match = re.search(rf"(?<![“\w]){re.escape(escape(naming.short))}", body)
         if match is None:
             continue
-        body = section.body[: match.start()] + escape(naming.full_name) + section.body[match.end():]
-        saved = _section_save(section=section, body=body, expected_version=section.version, saved_by=actor.user,
-                              note="client named in full at first mention")
-        _audit_saved(saved, actor=actor, assembled=True)
+        drafts[section.pk] = (body[: match.start()] + escape(naming.full_name) + body[match.end():], count)
         return
 
 

@@ -91,6 +91,8 @@ def test_only_a_federal_court_gets_rule_49_1_and_the_united_states_as_party(read
 @pytest.mark.parametrize(
     ("spoil", "check", "words"),
     [
+        (lambda case, narrative, section, user: case_court_set(case=case, actor=Actor(user=user), court_system=""),
+         "court", "federal district court or state court"),
         (lambda case, narrative, section, user: CaseExportSettings.objects.filter(case=case).update(signer_name=""),
          "signature", "signer's name"),
         (lambda case, narrative, section, user: CaseExportSettings.objects.filter(case=case).update(bar_number=""),
