@@ -407,7 +407,8 @@ def _speaker(fact: FactText, naming: ClientNaming) -> tuple[str, str]:
         relation, name = found["relation"], found["name"] or ""
     if not name:
         named = MY_NAME.search(before)
-        if named and not re.search(rf"\b{re.escape(naming.full_name.split()[0])}\b", named["name"]) if naming.full_name else named:
+        client_first = naming.full_name.split()[0] if naming.full_name else ""
+        if named and not (client_first and re.search(rf"\b{re.escape(client_first)}\b", named["name"])):
             name = named["name"]
     if not name and sign_off >= 0:
         following = [line.strip() for line in context[sign_off:].splitlines() if line.strip()]
@@ -430,6 +431,9 @@ def _speaker(fact: FactText, naming: ClientNaming) -> tuple[str, str]:
         return f"{possessive.capitalize()} {relation}", verb
     if name:
         return name, verb
+    if naming.others and not written:  # an interview memo about the relative it names ("her mother")
+        label = naming.others[0][1]
+        return label[0].upper() + label[1:], "said"
     return ("One letter to the Court", "states") if written else ("One witness", "said")
 
 

@@ -180,3 +180,11 @@ def test_a_provider_letter_is_attributed_to_the_signer_and_title_under_the_sign_
     assert write_statement(fact, naming=SHE) == (
         "June Okonkwo-Bell, Program Director, wrote: “Since 03/02/2024 she has attended our recovery group every week.”"
     )
+
+
+def test_first_person_words_in_an_interview_memo_are_the_interviewed_relatives():
+    memo = "RE: interview of Lorraine Quill (client's mother)\n\nShe said: we never had heat that winter.\n"
+    fact = FactText("We never had heat that winter.", "housing", date="1999", context=memo,
+                    position=memo.index("we never"))
+
+    assert write_statement(fact, naming=HE) == "His mother said: “We never had heat that winter.”"
