@@ -109,7 +109,8 @@ SIGN_OFF = re.compile(
     r"Very truly yours|In Christ|Blessings|Thank you|With love|Love|Best),?\s*$",
     re.I | re.M,
 )
-NAME = r"[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3}"
+# A person's name: "Keisha Durant", "Raymond E. Toller", "Rev. Calvin Oduya" (never running on past a full stop)
+NAME = r"(?:[A-Z][a-z]{1,3}\. )?[A-Z][\w'-]+(?: [A-Z]\.)?(?: [A-Z][\w'-]+){1,2}"
 RELATIONS = (
     "sister|brother|half-sister|half-brother|stepsister|stepbrother|mother|father|stepmother|stepfather|aunt|uncle|"
     "grandmother|grandfather|cousin|niece|nephew|daughter|son|wife|husband|partner|girlfriend|boyfriend|fiancée|"
@@ -416,6 +417,8 @@ def _speaker(fact: FactText, naming: ClientNaming) -> tuple[str, str]:
         if re.fullmatch(NAME, signer):
             name = signer
             title = following[1].split(",")[0].strip() if len(following) > 1 else ""
+            if re.search(r",\s*[A-Z]{2}\b", following[1] if len(following) > 1 else ""):
+                title = ""  # "Wexbridge, AD": where the writer lives, not what they do
             if not role and re.fullmatch(r"[A-Z][\w-]*(?: (?:of |and |the )?[A-Z][\w-]*){0,4}", title):
                 role = title
     if not relation:

@@ -188,3 +188,11 @@ def test_first_person_words_in_an_interview_memo_are_the_interviewed_relatives()
                     position=memo.index("we never"))
 
     assert write_statement(fact, naming=HE) == "His mother said: “We never had heat that winter.”"
+
+
+def test_a_writer_named_once_is_found_for_every_sentence_of_the_letter_and_a_town_is_no_title():
+    letter = ("To the Honorable Judge:\n\nMy name is Ada Brennan. Tobias fixed my porch. I pay him what I can.\n\n"
+              "Respectfully,\nAda Brennan\nHalden, AD\n")
+    fact = FactText("I pay him what I can.", "employment", context=letter, position=letter.index("I pay"))
+
+    assert write_statement(fact, naming=HE) == "Ada Brennan wrote: “I pay him what I can.”"
