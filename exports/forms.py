@@ -18,12 +18,15 @@ class ExportSettingsForm(forms.ModelForm):
         }
 
 
-class CourtForm(forms.ModelForm):
-    """The case's court and prosecuting office: what the caption, privacy label and certificate of service follow."""
+class CourtForm(forms.Form):
+    """The case's court and prosecuting office: what the caption, privacy label and certificate of service follow.
 
-    class Meta:
-        model = Case
-        fields = list(COURT_FIELDS)
+    A plain form (the case's own field definitions), so a rejected submission never changes the case in memory;
+    `cases.services.case_court_set` saves it."""
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, initial={name: getattr(case, name) for name in COURT_FIELDS}, **kwargs)
+        self.fields.update(forms.fields_for_model(Case, fields=COURT_FIELDS))
 
 
 class ExportRequestForm(forms.Form):

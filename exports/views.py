@@ -41,7 +41,7 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
     case = narrative.case
     settings = export_settings_for(case=case)
     settings_form = ExportSettingsForm(request.POST if "save_settings" in request.POST else None, instance=settings, prefix="s")
-    court_form = CourtForm(request.POST if "save_court" in request.POST else None, instance=case, prefix="c")
+    court_form = CourtForm(request.POST if "save_court" in request.POST else None, case=case, prefix="c")
     request_form = ExportRequestForm(request.POST if "export" in request.POST else None)
     if "save_settings" in request.POST and settings_form.is_valid():
         settings_form.save()
