@@ -15,6 +15,7 @@ class AuditEntry(models.Model):
         LOGIN_FAILED = "login_failed", "Failed to log in"
         LOGIN_THROTTLED = "login_throttled", "Login refused after repeated failures"
         CASE_OPENED = "case_opened", "Opened a case"
+        CASE_UPDATED = "case_updated", "Changed the case's court or prosecuting office"
         TEAM_CHANGED = "team_changed", "Changed a case team"
         RECORD_UPLOADED = "record_uploaded", "Uploaded a record"
         RECORD_VIEWED = "record_viewed", "Viewed a record"

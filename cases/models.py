@@ -15,6 +15,10 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(models.Model):
+    class CourtSystem(models.TextChoices):
+        FEDERAL = "federal", "Federal district court"
+        STATE = "state", "State court"
+
     class Stage(models.TextChoices):
         INVESTIGATION = "investigation", "Investigation"
         PRETRIAL = "pretrial", "Pretrial"
@@ -25,8 +29,21 @@ class Case(models.Model):
     client_name = models.CharField(max_length=200)
     client_dob = models.DateField("client's date of birth", null=True, blank=True)
     docket_number = models.CharField(max_length=80, unique=True)
-    court = models.CharField(max_length=200, blank=True)
-    jurisdiction = models.CharField(max_length=200, blank=True)
+    court = models.CharField(
+        max_length=200, blank=True,
+        help_text="As the caption names it: e.g. “District of Arden” (federal) or “Brennan County Superior Court”.",
+    )
+    jurisdiction = models.CharField(max_length=200, blank=True, help_text="The state, e.g. “State of Arden”.")
+    # Which court decides the caption, the privacy rule a public filing names and whom the certificate serves.
+    court_system = models.CharField("court system", max_length=10, choices=CourtSystem, blank=True)
+    privacy_rule = models.CharField(
+        "privacy rule of the court", max_length=120, blank=True,
+        help_text="A state court's rule on redacting filings (e.g. “Ard. R. Crim. P. 4.6”); empty: labelled “REDACTED”. "
+        "Federal filings always name Fed. R. Crim. P. 49.1.",
+    )
+    prosecuting_office = models.CharField(
+        max_length=200, blank=True, help_text="Who prosecutes: served with every filing (certificate of service)."
+    )
     charges = models.TextField(blank=True)
     stage = models.CharField(max_length=20, choices=Stage, default=Stage.PRETRIAL)
     client_goals = models.TextField(

@@ -21,6 +21,7 @@ from engagements.services import (
     client_goal_add,
     client_preference_set,
     collateral_flag_set,
+    engagement_attach_evidence,
     engagement_create,
     engagement_log_add,
     engagement_set_followed,
@@ -93,6 +94,11 @@ def demo_advocate_work(*, case: Case, advocate: Actor, today: datetime.date | No
                 actor=advocate,
                 today=today,
             )
+            # and attaches the provider's own record, so the memorandum can cite what it says about him
+            record = case.documents.filter(source=provider).order_by("pk").first()
+            if record is not None:
+                engagement_attach_evidence(engagement=engagement, kind="enrolment_letter", actor=advocate,
+                                           document=record)
         engagement_set_followed(engagement=engagement, followed=True, actor=advocate)
         next_days = plan.get("next_step_days")
         end_days = plan.get("end_days")

@@ -10,10 +10,11 @@ class EngagementsConfig(AppConfig):
         from cases.panels import CASE_PANELS, panel_register
         from engagements import hooks
         from engagements.panels import advocates_work_panel
-        from narratives.hooks import draft_notes, draft_wordings, event_accepted
+        from narratives.hooks import client_naming, draft_notes, draft_wordings, event_accepted
 
         event_accepted.register(hooks.on_event_accepted)
         draft_wordings.register(hooks.draft_wordings)
         draft_notes.register(hooks.draft_notes)
+        client_naming.register(hooks.client_naming)
         panel_register(place=CASE_PANELS, name="advocates_work", template="engagements/_case_panel.html",
                        context=advocates_work_panel, order=50)

@@ -8,17 +8,27 @@ from django.utils import timezone
 
 from audit.services import Actor
 from cases.models import Case
-from engagements.selectors import collateral_notes, engagement_facts_for_events
+from engagements.selectors import client_preference_of, collateral_notes, engagement_facts_for_events
 from engagements.services import engagement_create_from_event
 from engagements.wording import engagement_sentence
 from extraction.pipeline.taxonomy import SERVICE_ENGAGEMENT
 from narratives.hooks import FactWording
 from narratives.models import TimelineEvent
+from narratives.statements import ClientNaming
 
 
 def on_event_accepted(*, event: TimelineEvent, actor: Actor) -> None:
     if event.kind == SERVICE_ENGAGEMENT:
         engagement_create_from_event(event=event, created_by=actor.user)
+
+
+def client_naming(*, case: Case) -> ClientNaming | None:
+    """The name and pronoun the client chose, recorded with their goals; None while they have not said."""
+    preference = client_preference_of(case=case)
+    if preference.pk is None:
+        return None
+    return ClientNaming.of(full_name=case.client_name, pronoun=preference.pronoun,
+                           name_in_court=preference.name_in_court)
 
 
 def draft_wordings(*, case: Case, events: list[TimelineEvent]) -> dict[int, FactWording]:

@@ -20,6 +20,7 @@ from engagements.models import (
     ClientPreference,
     CollateralFlag,
     Engagement,
+    EngagementEvidence,
     EngagementLogEntry,
 )
 from engagements.wording import EngagementFact, collateral_note
@@ -224,6 +225,10 @@ def _naming(case: Case) -> tuple[str, str]:
     return (preference.name_in_court.strip() or case.client_name), preference.pronoun
 
 
+def _has_attendance_sheet(engagement: Engagement) -> bool:
+    return any(item.kind == EngagementEvidence.Kind.ATTENDANCE_SHEET for item in engagement.evidence.all())
+
+
 def _worked_on(engagement: Engagement) -> bool:
     """Whether the team has made the engagement its own (rather than only accepting what a record says)."""
     return bool(
@@ -264,7 +269,8 @@ def engagement_facts_for_events(
             referral_date=engagement.referral_date,
             start_date=engagement.start_date,
             end_date=engagement.end_date,
-            attendance=attendance_of(engagement=engagement).phrase(),
+            # a figure the memorandum cites must be in a record it cites: only with an attendance sheet attached
+            attendance=attendance_of(engagement=engagement).phrase() if _has_attendance_sheet(engagement) else "",
             goal=engagement.client_goal.text if engagement.client_goal else "",
             concerns=concerns,
         )

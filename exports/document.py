@@ -132,11 +132,14 @@ class NarrativeDocument:
     certificate_of_service: str | None = None
     sealed: bool = False
     style: StyleSettings = field(default_factory=StyleSettings)
+    privacy_label: str = PUBLIC_LABEL  # the court's own rule: Rule 49.1 only in federal court
+    draft: bool = False  # failed a filing check and was made anyway: watermarked, never filed
 
     @property
     def filing_label(self) -> str:
-        """The label of the first page: public (redacted) or sealed."""
-        return SEALED_LABEL if self.sealed else PUBLIC_LABEL
+        """The label of the first page: public (redacted under the court's rule) or sealed; a draft says so."""
+        label = SEALED_LABEL if self.sealed else self.privacy_label
+        return f"DRAFT — NOT FOR FILING · {label}" if self.draft else label
 
 
 # Citation text, shared by both renderers ------------------------------------------------------------
@@ -183,6 +186,8 @@ def citation_text(run: CitationRun, style: CitationStyle = "inline") -> str:
     A citation whose event was deleted prints a visible marker so staff fix it before filing."""
     if not run.cites:
         return MISSING_CITATION
+    if run.repeats_previous:
+        return "(Id.)" if style == "inline" else "Id."
     body = "; ".join(format_cite(cite) for cite in run.cites)
     return f"({body})" if style == "inline" else f"{body}."
 

@@ -25,11 +25,14 @@ class CaseExportSettings(models.Model):
     email = models.EmailField(blank=True)
     citation_style = models.CharField(max_length=10, choices=CitationStyle, default=CitationStyle.INLINE)
     bates_prefix = models.CharField(max_length=20, blank=True, help_text="e.g. ASHBY; defaults to the client's surname.")
+    signature_date = models.DateField(
+        "date signed", null=True, blank=True, help_text="Printed with the signature and on the certificate of service."
+    )
     include_certificate_of_service = models.BooleanField(default=True)
-    certificate_of_service = models.TextField(
-        blank=True,
-        default="I certify that on the date below I served a copy of this memorandum and its exhibits on the "
-        "attorney for the government by the court's electronic filing system.",
+    # How the filing was served; whom it served is the case's prosecuting office, and when, the date signed.
+    certificate_of_service = models.CharField(
+        "served by", max_length=200, blank=True, default="the court's electronic filing system",
+        help_text="How the memorandum was served, e.g. “the court's electronic filing system” or “hand delivery”.",
     )
     minors = models.TextField(
         "names of minors", blank=True,
@@ -54,6 +57,7 @@ class Export(models.Model):
     narrative = models.ForeignKey("narratives.Narrative", on_delete=models.CASCADE, related_name="exports")
     section_versions = models.JSONField(default=dict)  # {section id: version} the export was made from
     sealed = models.BooleanField(default=False)
+    draft = models.BooleanField(default=False)  # made despite failing filing checks: watermarked "DRAFT"
     all_records = models.BooleanField(default=False)  # packet of every record, not only the cited ones
     redactions = models.JSONField(default=dict, blank=True)  # private string -> what Rule 49.1 allows
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)

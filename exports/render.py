@@ -97,6 +97,8 @@ def render_docx(doc: NarrativeDocument) -> bytes:
     document = new_docx()
     state = _DocxState(doc.style)
     _docx_setup(document, state)
+    if doc.draft:
+        _docx_draft_header(document)
 
     _docx_paragraph(document, "Filing Label", [TextRun(doc.filing_label, bold=True)], state)
     _docx_caption(document, doc, state)
@@ -310,6 +312,16 @@ def _docx_setup(document, state: _DocxState) -> None:
             list_style.paragraph_format.first_line_indent = Inches(-0.25)
 
     _docx_footer(document, section, settings)
+
+
+def _docx_draft_header(document) -> None:
+    """A draft's every page says so, in the header Word repeats on each page."""
+    paragraph = document.sections[0].header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run("DRAFT — NOT FOR FILING")
+    run.bold = True
+    run.font.size = Pt(20)
+    run.font.color.rgb = RGBColor(0xA0, 0x00, 0x00)
 
 
 def _docx_numbering(document, state: _DocxState) -> None:
@@ -761,6 +773,8 @@ table.caption td.parties {{ border-right: 0.75pt solid black; border-bottom: 0.7
 table.caption td.case {{ vertical-align: middle; padding-left: 0.28in; }}
 table.caption p {{ min-height: {SINGLE_LINE_EM}em; }}
 .title {{ text-align: center; font-weight: bold; margin: 12pt 0; }}
+.draft-watermark {{ position: fixed; top: 3.2in; left: 0; width: 6.5in; text-align: center; font-size: 120pt;
+  font-weight: bold; color: rgba(160, 0, 0, 0.13); transform: rotate(-35deg); z-index: -1; }}
 p.body {{ line-height: {body}; text-indent: 0.5in; }}
 h1, h2, h3 {{ font-size: {size}pt; font-weight: bold; line-height: {heading}; margin: 12pt 0;
              break-after: avoid; }}
@@ -907,6 +921,9 @@ def pdf_html(doc: NarrativeDocument) -> str:
             signer_lines = _html_lines([(line, False, 0.0) for line in lines])
             signer = f'<div class="signature certificate-signer">{signer_lines}</div>'
         parts.append(f'<div class="new-page"><h1>CERTIFICATE OF SERVICE</h1>{body}{signer}</div>')
+    if doc.draft:
+        # position: fixed repeats an element on every page in paged media: the watermark no page can lose.
+        parts.insert(0, '<div class="draft-watermark" aria-hidden="true">DRAFT</div>')
     title = escape(doc.title, quote=False)
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'

@@ -20,6 +20,7 @@ from cases.models import Case
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from common.storage import stored_file_local_copy
 from exports.assemble import ExportData, bates_prefix_for, export_data, export_settings_for
+from exports.checks import filing_checks
 from exports.models import CaseExportSettings, Export
 from exports.privacy import Finding, find_private_data
 from exports.redaction import document_text, redact_document
@@ -32,10 +33,11 @@ logger = logging.getLogger(__name__)
 class ExportRefused(Exception):
     """An export that must not be produced; the message names what to fix."""
 
-    def __init__(self, message: str, *, events: tuple[TimelineEvent, ...] = ()) -> None:
+    def __init__(self, message: str, *, events: tuple[TimelineEvent, ...] = (), problems: tuple = ()) -> None:
         super().__init__(message)
         self.message = message
         self.events = events
+        self.problems = problems  # the filing checks that failed (exports.checks.FilingProblem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ def refusal_of(data: ExportData) -> ExportRefused | None:
 @transaction.atomic
 def export_create(
     *, narrative: Narrative, actor: Actor, sealed: bool, all_records: bool = False,
-    redactions: dict[str, str] | None = None,
+    redactions: dict[str, str] | None = None, draft: bool = False,
 ) -> Export:
     """Check the narrative can go to court, then queue its files (audited); raises ExportRefused naming the problem.
 
@@ -97,20 +99,47 @@ def export_create(
     refusal = refusal_of(data)
     if refusal is not None:
         raise refusal
+    problems = filing_checks(data=data, case=narrative.case, settings=export_settings_for(case=narrative.case))
+    if problems and not draft:
+        raise ExportRefused(
+            "Not ready to file: " + " ".join(f"({n}) {p.message}" for n, p in enumerate(problems, 1))
+            + " Fix these, or export a draft.",
+            problems=tuple(problems),
+        )
     export = Export.objects.create(
         case=narrative.case,
         narrative=narrative,
         section_versions={str(k): v for k, v in data.section_versions.items()},
         sealed=sealed,
+        draft=draft,
         all_records=all_records,
         redactions={} if sealed else dict(redactions or {}),
         requested_by=actor.user,
         step="Waiting for a worker",
     )
     audit_record(actor=actor, action=AuditEntry.Action.EXPORTED, case_id=export.case_id, target=export,
-                 detail={"sealed": sealed, "redactions": len(export.redactions)})
+                 detail={"sealed": sealed, "draft": draft, "redactions": len(export.redactions)})
     job_queue(EXPORT_RENDERING, key=export.pk)
     return export
+
+
+SETTING_FIELDS = frozenset(
+    field.name for field in CaseExportSettings._meta.get_fields() if field.concrete and field.name not in {"id", "case"}
+)
+
+
+@transaction.atomic
+def export_settings_set(*, case: Case, **values) -> CaseExportSettings:
+    """Set how a case's filings look and who signs them (only the fields of CaseExportSettings may be given)."""
+    unknown = set(values) - SETTING_FIELDS
+    if unknown:
+        raise TypeError(f"not filing settings: {sorted(unknown)}")
+    settings = export_settings_for(case=case)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
+    return settings
 
 
 def _progress(export_id: int, step: str, done: int) -> None:
@@ -131,7 +160,7 @@ def export_render(*, export_id: int) -> bool:
         _progress(export.pk, "Building the document", 0)
         data = export_data(
             narrative=export.narrative, sealed=export.sealed, all_records=export.all_records,
-            section_versions=export.section_versions,
+            section_versions=export.section_versions, draft=export.draft,
         )
         refusal = refusal_of(data)
         if refusal is not None:  # consent can change between the request and the job
@@ -159,7 +188,8 @@ def export_render(*, export_id: int) -> bool:
                  reason="The files could not be produced because of an unexpected error. Try again; if it "
                  "fails again, tell your administrator the export number.")
         return False
-    stem = f"{export.case.docket_number}-{'sealed' if export.sealed else 'public'}-{export.pk}".replace("/", "-")
+    label = ("draft-" if export.draft else "") + ("sealed" if export.sealed else "public")
+    stem = f"{export.case.docket_number}-{label}-{export.pk}".replace("/", "-")
     for field, content, suffix in (("docx_file", docx, "docx"), ("pdf_file", pdf, "pdf"), ("packet_file", packet.pdf, "exhibits.pdf")):
         old = getattr(export, field)
         if old:

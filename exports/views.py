@@ -11,7 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import Actor
 from cases.access import case_for_request
 from exports.assemble import export_data, export_settings_for
-from exports.forms import ExportRequestForm, ExportSettingsForm
+from cases.services import COURT_FIELDS, case_court_set
+from exports.checks import filing_checks
+from exports.forms import CourtForm, ExportRequestForm, ExportSettingsForm
 from exports.models import Export
 from exports.redaction import redactions_from_findings
 from exports.services import ExportRefused, export_create, export_file_open, privacy_findings, refusal_of
@@ -39,10 +41,16 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
     case = narrative.case
     settings = export_settings_for(case=case)
     settings_form = ExportSettingsForm(request.POST if "save_settings" in request.POST else None, instance=settings, prefix="s")
+    court_form = CourtForm(request.POST if "save_court" in request.POST else None, case=case, prefix="c")
     request_form = ExportRequestForm(request.POST if "export" in request.POST else None)
     if "save_settings" in request.POST and settings_form.is_valid():
         settings_form.save()
         messages.success(request, "Filing settings saved.")
+        return redirect("exports:export_prepare", case_id=case.pk, narrative_id=narrative.pk)
+    if "save_court" in request.POST and court_form.is_valid():
+        case_court_set(case=case, actor=Actor.from_request(request),
+                       **{name: court_form.cleaned_data[name] for name in COURT_FIELDS})
+        messages.success(request, "Court and prosecuting office saved.")
         return redirect("exports:export_prepare", case_id=case.pk, narrative_id=narrative.pk)
 
     data = export_data(narrative=narrative, sealed=False)
@@ -55,6 +63,7 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
             export_create(
                 narrative=narrative, actor=Actor.from_request(request), sealed=sealed,
                 all_records=request_form.cleaned_data["all_records"], redactions=redactions,
+                draft=request_form.cleaned_data["draft"],
             )
         except ExportRefused as refusal:
             messages.error(request, refusal.message)
@@ -67,6 +76,7 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
         {
             "case": case, "narrative": narrative, "data": data, "refusal": refusal_of(data),
             "findings": list(enumerate(findings)), "settings_form": settings_form, "request_form": request_form,
+            "court_form": court_form, "problems": filing_checks(data=data, case=case, settings=settings),
         },
     )
 

@@ -66,6 +66,12 @@ class EventEditForm(forms.Form):
 
     category = forms.ChoiceField(choices=CATEGORY_FIELD_CHOICES)
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    statement = forms.CharField(
+        label="Statement for the memorandum", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The fact as the memorandum says it: third person, past tense, dates in words. "
+        "Leave empty to have one proposed from the record.",
+    )
     date = forms.CharField(
         required=False, max_length=10, validators=[validate_partial_date],
         help_text="YYYY, YYYY-MM or YYYY-MM-DD; leave empty when the record gives no date.",
@@ -102,6 +108,7 @@ class EventEditForm(forms.Form):
         return EventEdits(
             category=data["category"],
             summary=data["summary"],
+            statement=data["statement"],
             date=data["date"],
             date_end=data["date_end"],
             subject=data["subject"],

@@ -16,6 +16,11 @@ class FactWording:
     sentence: str = ""  # written in full: a paragraph of its own, used as it is
 
 
+client_naming = Hook(
+    "client_naming",
+    signature="(*, case: Case) -> ClientNaming | None; how the client wants to be named and referred to in what the "
+    "team writes (the first answer that is not None is used)",
+)
 event_accepted = Hook(
     "event_accepted",
     signature="(*, event: TimelineEvent, actor: Actor) -> None; in the transaction that puts an accepted proposal "

@@ -37,6 +37,9 @@ class TimelineEvent(models.Model):
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, blank=True)
     provider = models.CharField(max_length=200, blank=True)
     summary = models.TextField(help_text="One line that says what happened.")
+    # The fact as the memorandum says it (proposed at acceptance, edited by staff); drafts use it, never the
+    # record's raw words.
+    statement = models.TextField(blank=True)
     subject = models.CharField(max_length=60, default="client")
     date = models.CharField(max_length=10, blank=True, validators=[validate_partial_date])
     date_end = models.CharField(max_length=10, blank=True, validators=[validate_partial_date])

@@ -3,7 +3,7 @@ events added by hand from a record page."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +21,12 @@ from extraction.models import EventCandidate
 from extraction.confidence import LEVELS, minimum_for
 from extraction.selectors import candidate_confidence_counts, candidate_counts, candidate_get, candidate_queue
 from narratives.forms import EventEditForm
-from narratives.selectors import timeline_event_get, timeline_events_by_category
+from narratives.selectors import (
+    client_naming_for,
+    statement_proposals,
+    timeline_event_get,
+    timeline_events_by_category,
+)
 from narratives.services import (
     ReviewConflict,
     candidate_accept,
@@ -53,9 +58,11 @@ def _back_to_queue(request: HttpRequest, case: Case) -> HttpResponse:
     return redirect(url)
 
 
-def _with_context(candidates: list[EventCandidate]) -> list[dict]:
-    """Each proposal with the page text around its span, fetched in one query for the whole screen."""
+def _with_context(candidates: list[EventCandidate], *, case: Case) -> list[dict]:
+    """Each proposal with the page text around its span and the statement it would be accepted with, the page
+    texts fetched in one query for the whole screen."""
     pages = page_texts(pages={(c.document_id, c.page) for c in candidates})
+    statements = statement_proposals(candidates=candidates, naming=client_naming_for(case=case), texts=pages)
     items = []
     for candidate in candidates:
         text = pages.get((candidate.document_id, candidate.page), "")
@@ -68,6 +75,7 @@ def _with_context(candidates: list[EventCandidate]) -> list[dict]:
                 "before": ("…" if left else "") + text[left:start],
                 "span": text[start:end],
                 "after": text[end:right] + ("…" if right < len(text) else ""),
+                "statement": statements.get(candidate.pk, ""),
             }
         )
     return items
@@ -87,7 +95,7 @@ def review_queue_view(request: HttpRequest, case_id: int) -> HttpResponse:
     queue = candidate_queue(case=case, group=group, min_confidence=minimum_for(show), order=order)
     paginator = Paginator(queue, QUEUE_PAGE_SIZE)
     screen = paginator.get_page(request.GET.get("page"))
-    items = _with_context(list(screen.object_list))
+    items = _with_context(list(screen.object_list), case=case)
     for index, item in enumerate(items):
         following = items[index + 1] if index + 1 < len(items) else (items[index - 1] if index else None)
         item["next_id"] = following["candidate"].pk if following else ""
@@ -116,7 +124,7 @@ def candidate_accept_view(request: HttpRequest, case_id: int, candidate_id: int)
     case = case_for_request(request, case_id)
     candidate = _candidate_for(request, case, candidate_id)
     try:
-        candidate_accept(candidate=candidate, actor=Actor.from_request(request))
+        candidate_accept(candidate=candidate, actor=Actor.from_request(request), statement=request.POST.get("statement"))
     except ReviewConflict as conflict:
         messages.warning(request, str(conflict))
     else:
@@ -162,7 +170,8 @@ def candidate_merge_view(request: HttpRequest, case_id: int, candidate_id: int) 
 def candidate_edit_view(request: HttpRequest, case_id: int, candidate_id: int) -> HttpResponse:
     case = case_for_request(request, case_id)
     candidate = _candidate_for(request, case, candidate_id)
-    initial = edits_from_candidate(candidate)
+    context = _with_context([candidate], case=case)[0]
+    initial = replace(edits_from_candidate(candidate), statement=context["statement"])
     form = EventEditForm(request.POST or None, initial=asdict(initial), client_dob=case.client_dob)
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,7 +181,6 @@ def candidate_edit_view(request: HttpRequest, case_id: int, candidate_id: int) -
         else:
             messages.success(request, "Accepted with your edits.")
         return _back_to_queue(request, case)
-    context = _with_context([candidate])[0]
     return render(
         request,
         "narratives/candidate_edit.html",

@@ -100,6 +100,7 @@ class CitationRun:
 
     event_id: int | None
     cites: tuple[Cite, ...] = ()
+    repeats_previous: bool = False  # cites exactly what the citation before it cites: printed "Id."
 
 
 Run = TextRun | LineBreak | CitationRun

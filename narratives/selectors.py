@@ -9,8 +9,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cases.models import Case
 from extraction.pipeline.taxonomy import LIFE_EVENT_CATEGORIES
+from evidence.selectors import page_texts
+from extraction.models import EventCandidate
+from narratives.hooks import client_naming
 from narratives.models import EventSource, Narrative, NarrativeSection, SectionVersion, TimelineEvent
 from narratives.richtext import cited_event_ids, uncited_paragraphs
+from narratives.statements import ClientNaming, FactText, write_statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +61,52 @@ def timeline_list(
         events = events.filter(consent=filters.consent)
     if filters.text:
         events = events.filter(
-            Q(summary__icontains=filters.text) | Q(note__icontains=filters.text) | Q(sources__quote__icontains=filters.text)
+            Q(summary__icontains=filters.text) | Q(statement__icontains=filters.text) | Q(note__icontains=filters.text) | Q(sources__quote__icontains=filters.text)
         )
         joined = True
     return (events.distinct() if joined else events).in_date_order()
+
+
+def client_naming_for(*, case: Case) -> ClientNaming:
+    """How the memorandum names the client: as they chose (engagements records it), else their full name."""
+    for naming in client_naming(case=case):
+        if naming is not None:
+            return naming
+    return ClientNaming.of(full_name=case.client_name)
+
+
+def statement_proposals(
+    *, candidates: Collection[EventCandidate], naming: ClientNaming, texts: dict[tuple[int, int], str] | None = None
+) -> dict[int, str]:
+    """The statement each proposal would be accepted with, by candidate id (page texts in one query)."""
+    if texts is None:
+        texts = page_texts(pages={(c.document_id, c.page) for c in candidates})
+    return {
+        candidate.pk: write_statement(
+            FactText(
+                sentence=candidate.sentence,
+                category=candidate.category,
+                date=candidate.date,
+                date_end=candidate.date_end,
+                age=candidate.age,
+                subject=candidate.subject,
+                context=texts.get((candidate.document_id, candidate.page), ""),
+                position=candidate.page_start,
+                record_type=candidate.document.record_type,
+            ),
+            naming=naming,
+        )
+        for candidate in candidates
+    }
+
+
+def records_awaiting_review(*, case: Case) -> list[tuple[str, int]]:
+    """Records whose proposals still wait in the review queue, with how many: facts a draft cannot use yet."""
+    rows = (
+        EventCandidate.objects.pending().filter(document__case=case)
+        .values_list("document__original_name").annotate(waiting=Count("pk")).order_by("document__original_name")
+    )
+    return [(name, waiting) for name, waiting in rows]
 
 
 def timeline_subjects(*, case: Case) -> list[str]:

@@ -5,8 +5,10 @@ Services that change or hand out privileged material take an `actor` and write t
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, replace
+from html import escape
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,7 +35,9 @@ from narratives.models import (
     TimelineEvent,
 )
 from narratives.richtext import sanitize_html
-from narratives.selectors import timeline_list
+from narratives.richtext import cited_event_ids
+from narratives.statements import PRONOUNS, ClientNaming, FactText, write_statement
+from narratives.selectors import client_naming_for, statement_proposals, timeline_list
 from narratives.timeline import timeline_csv, timeline_xlsx
 
 # ---- review: proposals become timeline events only when a person accepts them -----------------------------------
@@ -59,6 +63,7 @@ class EventEdits:
     status: str = ""
     provider: str = ""
     age: int | None = None
+    statement: str = ""  # the fact as the memorandum says it; empty: proposed from the record
 
 
 def _event_from(*, case: Case, edits: EventEdits, created_by) -> TimelineEvent:
@@ -69,6 +74,7 @@ def _event_from(*, case: Case, edits: EventEdits, created_by) -> TimelineEvent:
         status=edits.status if kind_of(edits.category) == SERVICE_ENGAGEMENT else "",
         provider=edits.provider,
         summary=edits.summary.strip(),
+        statement=" ".join(edits.statement.split()),
         subject=edits.subject.strip() or "client",
         date=edits.date,
         date_end=edits.date_end,
@@ -113,23 +119,32 @@ def edits_from_candidate(candidate: EventCandidate) -> EventEdits:
 
 
 @transaction.atomic
-def candidate_accept(*, candidate: EventCandidate, actor: Actor, edits: EventEdits | None = None) -> TimelineEvent:
-    """Put a proposal on the case's timeline (as proposed, or as the reviewer edited it), citing its span.
+def candidate_accept(
+    *, candidate: EventCandidate, actor: Actor, edits: EventEdits | None = None, statement: str | None = None
+) -> TimelineEvent:
+    """Put a proposal on the case's timeline (as proposed, or as the reviewer edited it), citing its span, with its
+    statement: the reviewer's (`statement`, or in `edits`), else one proposed from the record.
 
     The apps that follow accepted events (engagements: a service engagement) join in through `event_accepted`."""
     candidate = EventCandidate.objects.select_for_update().select_related("document__case").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
         raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
-    event = _event_from(
-        case=candidate.document.case, edits=edits or edits_from_candidate(candidate), created_by=actor.user
-    )
+    edited = edits is not None
+    edits = edits or edits_from_candidate(candidate)
+    if statement is not None and statement.strip():
+        edits = replace(edits, statement=statement)
+    if not edits.statement.strip():
+        case = candidate.document.case
+        proposed = statement_proposals(candidates=[candidate], naming=client_naming_for(case=case))[candidate.pk]
+        edits = replace(edits, statement=proposed)
+    event = _event_from(case=candidate.document.case, edits=edits, created_by=actor.user)
     _source_from_candidate(event=event, candidate=candidate)
     candidate_mark_reviewed(
         candidate=candidate, review_status=EventCandidate.ReviewStatus.ACCEPTED, reviewed_by=actor.user
     )
     event.candidates.add(candidate)
     audit_record(
-        actor=actor, action=AuditEntry.Action.EVENT_EDITED if edits is not None else AuditEntry.Action.EVENT_ACCEPTED,
+        actor=actor, action=AuditEntry.Action.EVENT_EDITED if edited else AuditEntry.Action.EVENT_ACCEPTED,
         case_id=event.case_id, target=event, detail={"candidate": candidate.pk},
     )
     event_accepted(event=event, actor=actor)
@@ -179,6 +194,20 @@ def event_create_from_page(*, page: Page, start: int, end: int, edits: EventEdit
 
 
 # ---- timeline: key facts, notes, consent, conflicts, domains -------------------------------------------
+
+
+@transaction.atomic
+def event_set_statement(*, event: TimelineEvent, statement: str, actor: Actor) -> TimelineEvent:
+    """Say the fact in the memorandum's words (what drafts use); an empty statement is refused, not stored."""
+    statement = " ".join(statement.split())
+    if not statement:
+        raise ValidationError("Write the fact as the memorandum should say it; the statement cannot be empty.")
+    if statement != event.statement:
+        event.statement = statement[:2000]
+        event.save(update_fields=["statement", "updated_at"])
+        audit_record(actor=actor, action=AuditEntry.Action.EVENT_EDITED, case_id=event.case_id, target=event,
+                     detail={"field": "statement"})
+    return event
 
 
 def event_update_flags(*, event: TimelineEvent, key_fact: bool | None = None, note: str | None = None) -> TimelineEvent:
@@ -247,8 +276,10 @@ SECTION_TEMPLATE: list[tuple[str, list[str]]] = [
     ("Health and mental health", ["health", "mental_health", "medical_care", "mental_health_treatment"]),
     ("Substance use", ["substance_use", "substance_use_treatment"]),
     ("Housing", ["housing", "housing_assistance"]),
-    ("Contact with the justice system", ["justice_involvement"]),
-    ("Work and responsibilities", ["employment", "family_responsibilities", "military", "employment_services"]),
+    # a service that ended long ago is told in its domain (the "doing now" section takes only current ones)
+    ("Contact with the justice system", ["justice_involvement", "civil_legal_services"]),
+    ("Work and responsibilities",
+     ["employment", "family_responsibilities", "military", "employment_services", "family_services"]),
     ("Community", ["community_ties", "achievement"]),
     (
         "What the client is doing now",
@@ -375,11 +406,25 @@ def _citation_label(event: TimelineEvent) -> str:
     return "(" + "; ".join(parts) + ")" if parts else "(no source)"
 
 
-def draft_facts(*, events: list[TimelineEvent]) -> list[DraftFact]:
+def _statement_of(event: TimelineEvent, naming: ClientNaming) -> str:
+    """The event's statement; for an event accepted before statements existed, one written from its first source."""
+    if event.statement.strip():
+        return event.statement
+    return write_statement(
+        FactText(sentence=event.summary, category=event.category, date=event.date,
+                 date_end=event.date_end, age=event.age, subject=event.subject),
+        naming=naming,
+    )
+
+
+def draft_facts(*, events: list[TimelineEvent], naming: ClientNaming | None = None) -> list[DraftFact]:
+    naming = naming or (client_naming_for(case=events[0].case) if events else None)
     return [
         DraftFact(
             event_id=event.pk,
             summary=event.summary,
+            statement=_statement_of(event, naming),
+            category=event.category,
             date=event.date,
             date_end=event.date_end,
             age=event.age,
@@ -390,34 +435,158 @@ def draft_facts(*, events: list[TimelineEvent]) -> list[DraftFact]:
     ]
 
 
-@transaction.atomic
-def section_assemble_draft(*, section: NarrativeSection, actor: Actor) -> NarrativeSection:
-    """Replace the section's text with a draft from its categories' accepted, client-approved events.
+CURRENT_STATUSES = {"referred", "enrolled", "active"}
+CURRENT_MONTHS = 24  # an engagement that ended within this many months still says what the client is doing now
 
-    The previous text stays in the section's versions, so nothing written by hand is lost."""
+
+def is_current_section(section: NarrativeSection) -> bool:
+    """A section about what the client is doing now: it draws on service engagements only."""
+    return bool(section.categories) and all(kind_of(c) == SERVICE_ENGAGEMENT for c in section.categories)
+
+
+def is_current_engagement(event: TimelineEvent, *, today: datetime.date) -> bool:
+    """Active (referred, enrolled, active), or ended within the last CURRENT_MONTHS months."""
+    if event.kind != SERVICE_ENGAGEMENT:
+        return False
+    if event.status in CURRENT_STATUSES:
+        return True
+    end = parse_partial_date(event.date_end)
+    months_ago = (today.year - end.year) * 12 + today.month - end.month if end else None
+    return months_ago is not None and months_ago <= CURRENT_MONTHS
+
+
+def _section_events(*, section: NarrativeSection, exclude: set[int], current: set[int]) -> list[TimelineEvent]:
+    """The client-approved events a section's draft tells: in a "doing now" section only current engagements,
+    elsewhere everything else; never an event already told in another section (`exclude`)."""
+    events = timeline_list(case=section.narrative.case, categories=section.categories).filter(consent=Consent.APPROVED)
+    if is_current_section(section):
+        return [event for event in events if event.pk in current and event.pk not in exclude]
+    return [event for event in events if event.pk not in exclude and event.pk not in current]
+
+
+def _prompt_html(section: NarrativeSection, *, naming: ClientNaming) -> str:
+    """What counsel must write in a section the records cannot: the introduction, the client's goals (quoted in
+    the client's own words, which are theirs to give) and the conclusion with the request. Prompts are
+    bracketed "[COUNSEL: ...]"; the filing checks refuse an export that still holds one."""
     case = section.narrative.case
-    events = list(timeline_list(case=case, categories=section.categories).filter(consent=Consent.APPROVED))
+    federal = case.court_system == Case.CourtSystem.FEDERAL
+    _subject, object_, possessive = PRONOUNS[naming.pronoun]
+    title = section.title.strip().lower()
+    if title == "introduction":
+        charges = f" ({' '.join(case.charges.split())})" if case.charges.strip() else ""
+        return (
+            f"<p>[COUNSEL: Introduce {escape(naming.full_name)} to the Court in two or three sentences: who "
+            f"{escape(naming.short)} is, the offense{escape(charges)}, and the sentence the defense asks for. Say "
+            f"in one sentence what the history below shows about {object_}.]</p>"
+        )
+    if "goal" in title:
+        goals = [line.strip() for line in re.split(r"(?<=[.!?])\s+|\n+", case.client_goals) if line.strip()]
+        quoted = "".join(f"<p>“{escape(goal)}”</p>" for goal in goals)
+        lead = (f"<p>[COUNSEL: Introduce the goals {escape(naming.short)} set in {possessive} own words, and show "
+                f"how the services below serve them.]</p>")
+        return lead + (f"<blockquote>{quoted}</blockquote>" if quoted else
+                       "<p>[COUNSEL: Ask the client what they want from this case and quote them.]</p>")
+    if title == "conclusion":
+        factors = "the factors of 18 U.S.C. § 3553(a)" if federal else "the state's sentencing factors"
+        return (
+            f"<p>[COUNSEL: State the request: the sentence asked for, and how {escape(naming.short)}’s history "
+            f"and present, weighed under {factors}, support it.]</p>"
+        )
+    return ""
+
+
+def _draft_body(
+    *, section: NarrativeSection, naming: ClientNaming, exclude: set[int], said: set[str], today: datetime.date
+) -> tuple[str, int]:
+    """A section's drafted HTML and how many events it tells (prompts for counsel in a section drawing on none)."""
+    case = section.narrative.case
+    if not section.categories:
+        return _prompt_html(section, naming=naming), 0
+    approved = timeline_list(case=case).filter(consent=Consent.APPROVED)
+    current = {event.pk for event in approved if is_current_engagement(event, today=today)}
+    has_current_section = any(is_current_section(s) for s in section.narrative.sections.all())
+    events = _section_events(section=section, exclude=exclude, current=current if has_current_section else set())
     body = assemble_paragraphs(
         section_draft_facts(case=case, events=events),
         dob=case.client_dob,
         notes=[note for notes in draft_notes(case=case, categories=section.categories, events=events) for note in notes],
+        client=naming.short, pronoun=naming.pronoun, current=is_current_section(section), said=said,
     )
+    return body, len(events)
+
+
+def _save_draft(*, section: NarrativeSection, body: str, told: int, actor: Actor) -> NarrativeSection:
     drafted = _section_save(
         section=section, body=body, expected_version=section.version, saved_by=actor.user,
-        note=f"assembled draft from {len(events)} events",
+        note=f"assembled draft from {told} events" if section.categories else "prompts for counsel",
     )
     _audit_saved(drafted, actor=actor, assembled=True)
     return drafted
 
 
-def narrative_assemble_draft(*, narrative: Narrative, actor: Actor) -> int:
-    """A draft for every section that draws on timeline categories; returns how many sections were drafted."""
-    drafted = 0
-    for section in narrative.sections.all():
-        if section.categories:
-            section_assemble_draft(section=section, actor=actor)
-            drafted += 1
-    return drafted
+@transaction.atomic
+def section_assemble_draft(
+    *, section: NarrativeSection, actor: Actor, today: datetime.date | None = None
+) -> NarrativeSection:
+    """Replace the section's text with a draft: paragraphs from its categories' accepted, client-approved events,
+    none already told (by event or in the same words) in another section of the narrative; for a section that
+    draws on no records (introduction, goals, conclusion), prompts for counsel.
+
+    The previous text stays in the section's versions, so nothing written by hand is lost."""
+    case = section.narrative.case
+    naming = client_naming_for(case=case)
+    exclude = {  # told elsewhere: cited in the other sections as they are saved now
+        event_id for other in section.narrative.sections.exclude(pk=section.pk) for event_id in cited_event_ids(other.body)
+    }
+    said = {escape(" ".join(_statement_of(event, naming).split()))
+            for event in TimelineEvent.objects.filter(case=case, pk__in=exclude)}
+    body, told = _draft_body(section=section, naming=naming, exclude=exclude, said=said,
+                             today=today or timezone.localdate())
+    return _save_draft(section=section, body=body, told=told, actor=actor)
+
+
+@transaction.atomic
+def narrative_assemble_draft(*, narrative: Narrative, actor: Actor, today: datetime.date | None = None) -> int:
+    """A draft for every section: "what the client is doing now" first (it takes the current engagements), then
+    the others in order, each fact told once in the narrative; the client named in full at the first mention.
+    Sections that draw on no records get prompts for counsel only while they are empty. Returns how many
+    sections were drafted."""
+    naming = client_naming_for(case=narrative.case)
+    today = today or timezone.localdate()
+    sections = list(narrative.sections.all())
+    told: set[int] = set()
+    said: set[str] = set()
+    drafts: dict[int, tuple[str, int]] = {}
+    for section in sorted(sections, key=lambda s: (not is_current_section(s), s.position)):
+        if not section.categories and section.body.strip():
+            continue  # counsel's own words are never replaced by prompts
+        body, count = _draft_body(section=section, naming=naming, exclude=set(told), said=said, today=today)
+        told.update(cited_event_ids(body))
+        drafts[section.pk] = (body, count)
+    _name_in_full_at_first_mention(sections=sections, drafts=drafts, naming=naming)
+    for section in sections:
+        if section.pk in drafts:
+            body, count = drafts[section.pk]
+            _save_draft(section=section, body=body, told=count, actor=actor)
+    return len(drafts)
+
+
+def _name_in_full_at_first_mention(
+    *, sections: list[NarrativeSection], drafts: dict[int, tuple[str, int]], naming: ClientNaming
+) -> None:
+    """The first mention of the client in the drafted facts gives the full name; later ones the short form."""
+    if naming.short == naming.full_name:
+        return
+    for section in sections:  # in the narrative's order
+        if not section.categories or section.pk not in drafts:
+            continue
+        body, count = drafts[section.pk]
+        # the first mention outside a quotation
+        match = re.search(rf"(?<![“\w]){re.escape(escape(naming.short))}", body)
+        if match is None:
+            continue
+        drafts[section.pk] = (body[: match.start()] + escape(naming.full_name) + body[match.end():], count)
+        return
 
 
 # ---- service engagements (the engagements app keeps its events in step through these) ----------------------
@@ -485,7 +654,7 @@ def section_draft_facts(*, case: Case, events: list[TimelineEvent]) -> list[Draf
     for found in draft_wordings(case=case, events=events):
         wordings.update(found)
     facts = []
-    for fact in draft_facts(events=events):
+    for fact in draft_facts(events=events, naming=client_naming_for(case=case)):
         wording = wordings.get(fact.event_id)
         if wording is None:
             facts.append(fact)

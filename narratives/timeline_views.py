@@ -26,6 +26,7 @@ from narratives.services import (
     domain_set_not_applicable,
     event_mark_conflict,
     event_set_consent,
+    event_set_statement,
     event_update_flags,
     timeline_spreadsheet,
 )
@@ -154,6 +155,13 @@ def event_update_view(request: HttpRequest, case_id: int, event_id: int) -> Http
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"Consent recorded: {event.get_consent_display()}.")
+    if "statement" in request.POST:
+        try:
+            event_set_statement(event=event, statement=request.POST["statement"], actor=Actor.from_request(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Statement saved; drafts assembled from now on use it.")
     if "key_fact" in request.POST or "note" in request.POST:
         event_update_flags(
             event=event,

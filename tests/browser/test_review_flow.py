@@ -10,7 +10,9 @@ from narratives.models import TimelineEvent
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, monkeypatch):
+    # the demo reviews every record; here one record's proposals are left waiting for the reviewer in the browser
+    monkeypatch.setattr("demo.review.LEFT_FOR_REVIEW", ("A07_",))
     call_command("load_demo", "--now", "--allow-in-production")
     return TimelineEvent.objects.first().case
 
@@ -47,3 +49,47 @@ def test_reviewer_accepts_rejects_and_edits_with_the_keyboard(demo, live_server,
     assert sorted(statuses.values()) == ["accepted", "accepted", "rejected"]
     assert TimelineEvent.objects.count() == events_before + 2
     assert TimelineEvent.objects.filter(summary="Worked at the bakery, edited by the reviewer.").exists()
+
+
+@pytest.mark.browser
+def test_a_statement_edited_in_review_is_what_the_draft_says(demo, live_server, page, screenshot):
+    """The reviewer rewrites the proposed statement before accepting; the assembled draft uses their words."""
+    from narratives.models import Consent, Narrative
+
+    candidate = EventCandidate.objects.pending().filter(category="employment").order_by("start").first()
+    assert candidate is not None
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "specialist")
+    page.fill("#id_password", "demo-mitigation-2026")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/cases/{demo.pk}/review/?show=unlikely")
+    proposal = page.locator(f"#candidate-{candidate.pk}")
+    statement = proposal.locator("textarea[name=statement]")
+    proposed = statement.input_value()
+    assert proposed and "\t" not in proposed and proposed[0].isupper()  # a sentence, not the raw row
+    screenshot("review-statement-proposed")
+    statement.fill("In 2020, Mr. Ashby went to work at a neighbourhood bakery, where he stayed for three years.")
+    proposal.locator("button:has-text('Accept')").click()
+    page.wait_for_selector(".messages .success")
+
+    event = TimelineEvent.objects.get(candidates=candidate)
+    assert event.statement.startswith("In 2020, Mr. Ashby went to work at a neighbourhood bakery")
+    page.goto(f"{live_server.url}/cases/{demo.pk}/timeline/?q=bakery")
+    assert page.locator(f"#event-{event.pk} p.statement").inner_text().startswith("In 2020, Mr. Ashby went to work")
+    screenshot("timeline-statement")
+    # the client approves the fact for court, recorded on the timeline
+    page.click(f"#event-{event.pk} details.event-tools > summary")
+    page.select_option(f"#event-{event.pk} select[name=consent]", Consent.APPROVED)
+    page.click(f"#event-{event.pk} details.event-tools button:has-text('Save')")
+    page.wait_for_selector(".messages .success")
+    assert TimelineEvent.objects.get(pk=event.pk).consent == Consent.APPROVED
+
+    narrative = Narrative.objects.get(case=demo)
+    section = narrative.sections.get(title="Work and responsibilities")
+    page.goto(f"{live_server.url}/cases/{demo.pk}/narratives/{narrative.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"[data-section='{section.pk}'] button:has-text('Assemble')").first.click()
+    page.wait_for_timeout(1500)
+    section.refresh_from_db()
+    assert "went to work at a neighbourhood bakery, where he stayed for three years." in section.body
+    screenshot("draft-uses-statement")

@@ -25,6 +25,7 @@ from narratives.services import candidate_accept, event_set_consent, narrative_c
 from tests.factories import CaseFactory, DocumentFactory, EventCandidateFactory
 
 TODAY = datetime.date(2026, 11, 27)
+SIGNED = datetime.date(2024, 5, 6)  # when the memorandum is drafted: the 2023 programme ended within 24 months
 
 
 def _fact(**overrides) -> EngagementFact:
@@ -84,7 +85,7 @@ def _parenting(case, **overrides):
 
 
 @pytest.mark.django_db
-def test_the_drafted_paragraph_counts_logged_sessions_and_cites_the_attached_certificate(section):
+def test_the_drafted_paragraph_counts_logged_sessions_only_with_the_attendance_sheet_it_cites(section):
     case = section.narrative.case
     client_preference_set(case=case, name_in_court="Mr. Ashby", pronoun="he", actor=Actor(user=case.created_by))
     goal = client_goal_add(case=case, text="Be there for my daughter.", actor=Actor(user=case.created_by))
@@ -95,11 +96,17 @@ def test_the_drafted_paragraph_counts_logged_sessions_and_cites_the_attached_cer
     certificate = DocumentFactory(case=case, original_name="family_roots_certificate.pdf")
     engagement_attach_evidence(engagement=engagement, kind="certificate", actor=Actor(user=case.created_by), document=certificate)
     event_set_consent(event=engagement.event, consent=Consent.APPROVED, actor=Actor(user=case.created_by))
+    without_sheet = section_assemble_draft(section=section, actor=Actor(user=case.created_by), today=SIGNED)
+    assert "attended" not in without_sheet.body  # a certificate does not hold the attendance: no figure cited to it
+    sheet = DocumentFactory(case=case, original_name="family_roots_attendance.pdf")
+    engagement_attach_evidence(engagement=engagement, kind="attendance_sheet", actor=Actor(user=case.created_by),
+                               document=sheet)
+    section.refresh_from_db()
 
-    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by)).body
+    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by), today=SIGNED).body
 
     assert body.startswith(
-        "<p>From June 6, 2023 to August 22, 2023, Mr. Ashby was enrolled in the Fathers at the Table parenting "
+        "<p>Today Mr. Ashby is working with 1 programme and provider. From June 6, 2023 to August 22, 2023, Mr. Ashby was enrolled in the Fathers at the Table parenting "
         "program at Family Roots Center (completed); he attended 10 of 11 scheduled sessions between June 6, 2023 "
         "and August 22, 2023 (1 excused absence not counted). It serves a goal he set: “Be there for my daughter.” "
     )
@@ -107,7 +114,7 @@ def test_the_drafted_paragraph_counts_logged_sessions_and_cites_the_attached_cer
     link = re.search(r'<a class="citation" data-event="(\d+)" href="([^"]+)"[^>]*>([^<]+)</a>', body)
     assert link.group(1) == str(engagement.event_id)
     assert link.group(2).endswith(f"/timeline/events/{engagement.event_id}/")
-    assert link.group(3) == "(family_roots_certificate.pdf, p. 1)"
+    assert link.group(3) == "(family_roots_certificate.pdf, p. 1; family_roots_attendance.pdf, p. 1)"
 
 
 @pytest.mark.django_db
@@ -119,7 +126,7 @@ def test_only_engagements_the_client_approved_are_drafted(section):
     event_set_consent(event=approved.event, consent=Consent.APPROVED, actor=Actor(user=case.created_by))
     event_set_consent(event=withheld.event, consent=Consent.WITHHELD, actor=Actor(user=case.created_by))
 
-    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by)).body
+    body = section_assemble_draft(section=section, actor=Actor(user=case.created_by), today=SIGNED).body
 
     assert "Fathers at the Table" in body
     assert "anger management" not in body and "intervention" not in body
@@ -141,12 +148,13 @@ def test_collateral_concerns_go_in_only_by_choice(section):
 
     assert "for help with driver's licence (referral pending). This referral addresses a concern raised with him " \
            "about his driver's licence." in body
-    assert body.endswith("<p>Mr. Ashby has also raised concerns about how a conviction would affect his housing.</p>")
+    # the closing note ends the section's last paragraph: no paragraph of the draft goes uncited
+    assert body.endswith(" Mr. Ashby has also raised concerns about how a conviction would affect his housing.</p>")
     assert "immigration" not in body
 
 
 @pytest.mark.django_db
-def test_a_record_engagement_nobody_has_worked_on_is_told_in_the_records_words(section):
+def test_a_record_engagement_nobody_has_worked_on_is_told_from_the_records_sentence(section):
     case = section.narrative.case
     document = DocumentFactory(case=case)
     candidate = EventCandidateFactory(
@@ -159,6 +167,6 @@ def test_a_record_engagement_nobody_has_worked_on_is_told_in_the_records_words(s
 
     body = NarrativeSection.objects.get(pk=section_assemble_draft(section=section, actor=Actor(user=case.created_by)).pk).body
 
-    assert "February 2001–June 2001: Devon was referred to the Brennan Child Guidance Clinic and attended weekly " \
-           "play therapy." in body
+    assert "From February 2001 to June 2001, Devon Michael Ashby was referred to the Brennan Child Guidance Clinic " \
+           "and attended weekly play therapy." in body
     assert "referral pending" not in body

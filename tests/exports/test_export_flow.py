@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 
@@ -17,11 +18,12 @@ from audit.models import AuditEntry
 from audit.services import Actor
 from evidence.models import Document, Page
 from exports.assemble import export_data
-from exports.models import Export
+from cases.services import case_court_set
+from exports.models import CaseExportSettings, Export
 from exports.services import ExportRefused, export_create, export_render, privacy_findings
 from narratives.models import Consent
 from narratives.richtext import citation_link
-from narratives.services import narrative_create, section_move, section_save
+from narratives.services import narrative_create, section_move, section_remove, section_save
 from tests.factories import DocumentFactory, EventSourceFactory, MembershipFactory, TimelineEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +66,19 @@ def filing():
                  expected_version=0, actor=Actor(user=user))
     section_save(section=education, body="<p>He was held back. " + citation_link(event_id=retained.pk, href="#", label="x") + "</p>",
                  expected_version=0, actor=Actor(user=user))
+    _ready_to_file(case, narrative)
     return case, narrative, user, {"school": school, "cps": cps}, {"retained": retained, "removed": removed}
+
+
+def _ready_to_file(case, narrative) -> None:
+    """What the filing checks ask of a case: its court and prosecutor, a signer, and no empty section."""
+    case_court_set(case=case, actor=Actor(user=case.created_by), court_system="state", court="Brennan County Superior Court",
+                   jurisdiction="State of Arden", prosecuting_office="Brennan County District Attorney's Office")
+    CaseExportSettings.objects.update_or_create(case=case, defaults={
+        "signer_name": "Elaine Kroft", "bar_number": "AR 041977", "signature_date": datetime.date(2024, 5, 6)})
+    for section in narrative.sections.all():
+        if not section.body.strip():
+            section_remove(section=section)
 
 
 def _pdf_text(data: bytes) -> str:

@@ -13,20 +13,38 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import Actor
 from cases.models import Case, CaseMembership
 from cases.selectors import case_for_docket, case_role_of
-from cases.services import case_create, case_member_set
+from cases.services import case_court_set, case_create, case_member_set
 from demo.advocate import demo_advocate_work
+from demo.counsel import counsel_writes_the_frame
 from demo.review import review_like_the_gold
+from engagements.services import client_preference_set
 from evidence.models import Document
 from evidence.services import DuplicateRecord, RecordRejected, document_read_text, document_upload
 from extraction.services import document_extract
+from exports.assemble import export_settings_for
+from exports.services import export_settings_set
 from narratives.services import narrative_assemble_draft, narrative_create
 
 DEMO_PASSWORD = "demo-mitigation-2026"
 DEMO_DOCKET = "23-CF-00417"
+# The fictional State of Arden's court, its rule on redacting public filings, its prosecutor and the signer.
+DEMO_PRIVACY_RULE = "Ard. R. Crim. P. 4.6"
+DEMO_PROSECUTOR = "the Brennan County District Attorney's Office"
+DEMO_SIGNER = {
+    "signer_name": "Elaine Kroft",
+    "bar_number": "AR 041977",
+    "signer_title": "Assistant Public Defender",
+    "office": "Brennan County Public Defender's Office",
+    "address": "220 Courthouse Square, Suite 400\nWexbridge, AD 40910",
+    "phone": "(555) 014-2200",
+    "email": "ekroft@brennanpd.example",
+    "certificate_of_service": "the court's electronic filing system",
+}
 
 DEMO_USERS = [
     # username, first, last, role
@@ -93,6 +111,9 @@ class Command(BaseCommand):
                     f"{document.event_candidates.count()} proposals"
                 )
             if not case.timeline_events.exists():
+                # how the client wants to be named is asked at intake, before any fact is written about him
+                client_preference_set(case=case, name_in_court="Mr. Ashby", pronoun="he",
+                                      actor=Actor(user=users["advocate"]))
                 reviewed = review_like_the_gold(case=case, gold_dir=records_dir.parent / "gold",
                                                 reviewer=Actor(user=users["specialist"]))
                 self.stdout.write(
@@ -106,7 +127,9 @@ class Command(BaseCommand):
                     case=case, title="Sentencing memorandum — mitigation", created_by=users["specialist"]
                 )
                 narrative_assemble_draft(narrative=narrative, actor=Actor(user=users["specialist"]))
-                self.stdout.write(f"  narrative “{narrative.title}” drafted from the timeline")
+                counsel_writes_the_frame(narrative=narrative, attorney=Actor(user=users["attorney"]))
+                self.stdout.write(f"  narrative “{narrative.title}” drafted from the timeline; counsel wrote the "
+                                  "introduction, the client's goals and the conclusion")
 
         self.stdout.write(self.style.SUCCESS(f"Demo case {case.docket_number} ({case.client_name}) is loaded."))
         self.stdout.write("Log in at http://127.0.0.1:8000/ with one of these (password for all: %s):" % DEMO_PASSWORD)
@@ -140,6 +163,9 @@ class Command(BaseCommand):
             client_dob=datetime.date(1995, 6, 11),
             court="Brennan County Superior Court",
             jurisdiction="State of Arden",
+            court_system=Case.CourtSystem.STATE,
+            privacy_rule=DEMO_PRIVACY_RULE,
+            prosecuting_office=DEMO_PROSECUTOR,
             charges="Robbery in the Second Degree; Burglary",
             stage=Case.Stage.PRETRIAL,
             client_goals=(
@@ -151,6 +177,11 @@ class Command(BaseCommand):
         for username, _first, _last, role in DEMO_USERS:
             if case_role_of(case=case, user=users[username]) is None:
                 case_member_set(case=case, user=users[username], role=role, actor=attorney)
+        if not case.prosecuting_office:  # a demo loaded before cases recorded their court
+            case_court_set(case=case, actor=attorney, court_system=Case.CourtSystem.STATE,
+                           privacy_rule=DEMO_PRIVACY_RULE, prosecuting_office=DEMO_PROSECUTOR)
+        if not export_settings_for(case=case).signer_name:
+            export_settings_set(case=case, **DEMO_SIGNER, signature_date=timezone.localdate())
         return case
 
     def _records(self, case: Case, uploader, records_dir: Path) -> list[Document]:

@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import Actor
 from cases.selectors import case_for_docket
-from exports.assemble import export_data
+from exports.assemble import export_data, export_settings_for
+from exports.checks import filing_checks
 from exports.models import Export
 from exports.redaction import redactions_from_findings
 from exports.services import ExportRefused, export_create, export_render, privacy_findings
@@ -29,12 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--case", required=True, metavar="DOCKET", help="The case's docket number.")
         parser.add_argument("--narrative", type=int, help="The narrative's id (default: the case's only narrative).")
         parser.add_argument("--sealed", action="store_true", help="Unredacted, labelled for filing under seal.")
+        parser.add_argument("--draft", action="store_true",
+                            help="Export even though filing checks fail; every page is watermarked DRAFT.")
         parser.add_argument("--all-records", action="store_true", help="Every record in the packet, not only cited ones.")
         parser.add_argument("--out", required=True, type=Path, help="Folder to write the files to (created if needed).")
         parser.add_argument("--as-user", default=None, help="Username recorded as the exporter (default: the case's creator).")
 
     def handle(self, *args, case: str, narrative: int | None, sealed: bool, all_records: bool, out: Path,
-               as_user: str | None, **options) -> None:
+               as_user: str | None, draft: bool, **options) -> None:
         found = case_for_docket(docket_number=case)
         if found is None:
             raise CommandError(f"No case with docket number {case!r}.")
@@ -50,14 +53,23 @@ class Command(BaseCommand):
             raise CommandError(f"No user {as_user!r}.")
 
         redactions = {}
+        data = export_data(narrative=chosen, sealed=sealed, all_records=all_records)
+        problems = filing_checks(data=data, case=found, settings=export_settings_for(case=found))
+        if problems:
+            listing = "\n".join(f"  {n}. {p.message}" for n, p in enumerate(problems, 1))
+            if not draft:
+                raise CommandError(f"Not ready to file ({len(problems)} filing checks fail):\n{listing}\n"
+                                   "Fix them, or pass --draft for a watermarked draft.")
+            self.stdout.write(f"Filing checks that fail (exporting a DRAFT):\n{listing}")
+        else:
+            self.stdout.write("Filing checks: all pass.")
         if not sealed:
-            data = export_data(narrative=chosen, sealed=False, all_records=all_records)
             findings = privacy_findings(data=data, case=found)
             redactions = redactions_from_findings(item.finding for item in findings)
-            self.stdout.write(f"Rule 49.1: {len(findings)} findings reduced in the public version.")
+            self.stdout.write(f"Privacy pass ({data.document.privacy_label}): {len(findings)} findings reduced.")
         try:
             export = export_create(narrative=chosen, actor=Actor(user=user), sealed=sealed, all_records=all_records,
-                                   redactions=redactions)
+                                   redactions=redactions, draft=draft)
         except ExportRefused as refusal:
             raise CommandError(f"Export refused. {refusal.message}") from refusal
         export_render(export_id=export.pk)  # in this process: a script wants the files when the command ends
@@ -68,7 +80,7 @@ class Command(BaseCommand):
         for field, name in (("docx_file", "narrative.docx"), ("pdf_file", "narrative.pdf"), ("packet_file", "exhibits.pdf")):
             with getattr(export, field).open("rb") as source, (out / name).open("wb") as target:
                 shutil.copyfileobj(source, target)
-        label = "sealed" if sealed else "public"
+        label = ("draft " if draft else "") + ("sealed" if sealed else "public")
         self.stdout.write(self.style.SUCCESS(
             f"Wrote the {label} narrative.docx, narrative.pdf and exhibits.pdf ({export.packet_pages} pages) to {out}"
         ))
