@@ -14,6 +14,7 @@ from pathlib import Path
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -22,9 +23,11 @@ from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case
 from common.jobs import job_fail, job_finish, job_queue, job_start
+from evidence import geometry
 from evidence.hooks import record_read
 from evidence.models import Document, Page
 from evidence.reading import RecordUnreadable, record_reader
+from evidence.rendition import rendition_pdf
 from evidence.tasks import RECORD_READING
 
 logger = logging.getLogger(__name__)
@@ -206,6 +209,7 @@ def document_read_text(*, document_id: int) -> int:
             job_start(RECORD_READING, key=document.pk, page_count=total, pages_done=0, processed_at=None)
         done = 0
         for page in reader.pages(path, ocr=settings.RECORD_OCR_ENABLED, ocr_dpi=settings.RECORD_OCR_DPI):
+            geometry = _measured(document, path, page)
             with transaction.atomic():
                 Page.objects.create(
                     document=document,
@@ -213,9 +217,12 @@ def document_read_text(*, document_id: int) -> int:
                     text=page.text,
                     ocr_used=page.ocr_used,
                     ocr_confidence=page.ocr_confidence,
+                    geometry=geometry,
                 )
                 done = page.number
                 Document.objects.filter(pk=document.pk).update(pages_done=done, page_count=max(total, done))
+        if document.file_kind in (Document.FileKind.DOCX, Document.FileKind.TEXT):
+            _draw_rendition(document)
     except RecordUnreadable as error:
         _fail(document_id, error.message)
         logger.info("evidence.document_unreadable", extra={"document_id": document_id})
@@ -237,6 +244,54 @@ def document_read_text(*, document_id: int) -> int:
         record_read(document_id=document.pk)  # the next link of the chain (extraction's: finding events)
     logger.info("evidence.document_read", extra={"document_id": document_id, "pages": done})
     return done
+
+
+def _measured(document: Document, path: Path, page) -> dict:
+    """The geometry of a page just read (evidence/geometry.py), or {} when it cannot be measured.
+
+    Word and text records are measured on their rendition, once all their pages are read. A page that cannot be
+    measured is still stored: reading must not fail for it, and the packet refuses to guess where its words are."""
+    if document.file_kind not in (Document.FileKind.PDF, Document.FileKind.IMAGE) or not page.text.strip():
+        return {}
+    try:
+        if document.file_kind == Document.FileKind.PDF and not page.ocr_used:
+            return geometry.pdf_page_geometry(path, page.number - 1, page.text).to_json()
+        if document.file_kind == Document.FileKind.PDF:
+            dpi = settings.RECORD_OCR_DPI
+            picture = geometry.render_pdf_page(path, page.number - 1, dpi=dpi, grayscale=True)
+        else:
+            picture = geometry.image_frame(path, page.number - 1)
+            dpi = geometry.image_dpi_of(path)
+        try:
+            return geometry.ocr_page_geometry(picture, page.text, dpi=dpi).to_json()
+        finally:
+            picture.close()
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:
+        logger.exception("evidence.page_geometry_failed", extra={"document_id": document.pk, "page": page.number})
+        return {}
+
+
+def _draw_rendition(document: Document) -> None:
+    """Draw a Word or text record's pages once (evidence/rendition.py) and measure each page on that drawing."""
+    pages = list(document.pages.order_by("number"))
+    pdf = rendition_pdf([p.text for p in pages], kind=document.file_kind, name=document.original_name)
+    old = document.rendition.name if document.rendition else ""
+    document.rendition.save(f"{document.original_name}.pdf", ContentFile(pdf), save=False)
+    Document.objects.filter(pk=document.pk).update(rendition=document.rendition.name)
+    if old and old != document.rendition.name:
+        document.rendition.storage.delete(old)  # a second reading replaces the drawing, leaves no orphan
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as drawn:
+        drawn.write(pdf)
+        drawn.flush()
+        for page in pages:
+            try:
+                measured = geometry.pdf_page_geometry(drawn.name, page.number - 1, page.text, source="rendition")
+            except Exception:
+                logger.exception("evidence.page_geometry_failed", extra={"document_id": document.pk, "page": page.number})
+                continue
+            Page.objects.filter(pk=page.pk).update(geometry=measured.to_json())
 
 
 def document_retry(*, document: Document) -> Document:

@@ -13,7 +13,7 @@ Why WeasyPrint for the PDF, and not LibreOffice converting our DOCX:
   on its user profile, so concurrent export workers contend; WeasyPrint renders in-process.
 - CSS paged media gives what a filing needs directly: Letter pages with 1in margins, "Page N of M"
   (counter(page), counter(pages)), footnotes (float: footnote), headings as PDF bookmarks, and fonts
-  embedded from files shipped in `exports/fonts/`, so the PDF looks the same on any machine.
+  embedded from files shipped in `common/fonts/`, so the PDF looks the same on any machine.
 - The price is two layouts of one value: Word paginates the DOCX itself, so page breaks may differ
   slightly between the formats; the text and structure cannot, because both come from this module.
 
@@ -29,7 +29,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
 
 from docx import Document as new_docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -43,6 +42,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt, RGBColor
 
+from common.fonts import EMBEDDED_SERIF, FONTS_DIR, SERIF_FILES
 from exports.document import (
     Block,
     BlockQuote,
@@ -60,16 +60,6 @@ from exports.document import (
     runs_for_style,
 )
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-SERIF_FILES = {
-    ("normal", "normal"): "LiberationSerif-Regular.ttf",
-    ("bold", "normal"): "LiberationSerif-Bold.ttf",
-    ("normal", "italic"): "LiberationSerif-Italic.ttf",
-    ("bold", "italic"): "LiberationSerif-BoldItalic.ttf",
-}
-# The family name the PDF's CSS uses for the shipped files: private, so a machine's own fonts can never
-# stand in for them unnoticed (a missing file falls back to a visibly different font).
-EMBEDDED_SERIF = "Narrative Liberation Serif"
 # Word's single line for Liberation Serif (metric-compatible with Times New Roman) is 1.15 em; CSS
 # line-height multiplies the font size, so "double" is 2 x 1.15 em, as Word lays it out.
 SINGLE_LINE_EM = 1.15
@@ -712,7 +702,7 @@ def _docx_footnotes_part(document, state: _DocxState) -> None:
 
 
 def render_pdf(doc: NarrativeDocument) -> bytes:
-    """The narrative as a PDF (bytes), with Liberation Serif embedded from `exports/fonts/`."""
+    """The narrative as a PDF (bytes), with Liberation Serif embedded from `common/fonts/`."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 

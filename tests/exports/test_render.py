@@ -330,7 +330,7 @@ def test_pdf_embeds_liberation_serif_from_the_repo(pdf_inline):
             )
             fonts[str(font["/BaseFont"])] = "/FontFile2" in descriptor.get_object()
 
-    # The CSS names only a private family backed by exports/fonts/, so these can only come from there.
+    # The CSS names only a private family backed by common/fonts/, so these can only come from there.
     assert fonts and all("LiberationSerif" in name.replace("-", "") for name in fonts), fonts
     assert all(fonts.values())
     assert any("Bold" in name for name in fonts) and any("Italic" in name for name in fonts)
