@@ -107,9 +107,11 @@ def _join_lines(pieces: list[Rectangle]) -> list[Rectangle]:
     for piece in sorted(pieces, key=lambda r: (round(r.top, 3), r.x0)):
         if joined:
             last = joined[-1]
+            # Against the smaller height: a comma or a lone capital is shorter than the words around it.
             height = max(last.bottom - last.top, piece.bottom - piece.top)
+            smaller = min(last.bottom - last.top, piece.bottom - piece.top)
             overlap = min(last.bottom, piece.bottom) - max(last.top, piece.top)
-            if overlap > 0.5 * height and piece.x0 - last.x1 < 3 * height:
+            if overlap > 0.5 * smaller and piece.x0 - last.x1 < 3 * height:
                 joined[-1] = Rectangle(
                     min(last.x0, piece.x0), min(last.top, piece.top), max(last.x1, piece.x1), max(last.bottom, piece.bottom)
                 )
@@ -208,7 +210,8 @@ def _words(text: str, mapping: dict[int, Rectangle]) -> tuple[WordBox, ...]:
         if current:
             previous = current[-1][1]
             height = max(previous.bottom - previous.top, box.bottom - box.top, 1e-6)
-            same_line = min(previous.bottom, box.bottom) - max(previous.top, box.top) > 0.3 * height
+            smaller = max(min(previous.bottom - previous.top, box.bottom - box.top), 1e-6)  # a period is short
+            same_line = min(previous.bottom, box.bottom) - max(previous.top, box.top) > 0.3 * smaller
             if not same_line or box.x0 < previous.x0 - height or box.x0 - previous.x1 > 2 * height:
                 flush()
         current.append((index, box))
@@ -319,19 +322,24 @@ def ocr_page_geometry(image, text: str, *, dpi: int) -> PageGeometry:
     return align(text, ocr_glyphs(image, dpi=dpi), source="ocr")
 
 
+def render_page(page, *, dpi: int, grayscale: bool = False):
+    """A PIL picture of an open pypdfium2 page, rotation applied, forms drawn."""
+    bitmap = page.render(scale=dpi / 72, grayscale=grayscale, may_draw_forms=True)
+    try:
+        return bitmap.to_pil().copy()  # copied: the bitmap's buffer is freed below
+    finally:
+        bitmap.close()
+
+
 def render_pdf_page(path: str | Path, index: int, *, dpi: int, grayscale: bool = False):
-    """A PIL picture of page `index` of a PDF, rotation applied, forms drawn."""
+    """A PIL picture of page `index` of a PDF file."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
         page = pdf[index]
         try:
-            bitmap = page.render(scale=dpi / 72, grayscale=grayscale, may_draw_forms=True)
-            try:
-                return bitmap.to_pil().copy()
-            finally:
-                bitmap.close()
+            return render_page(page, dpi=dpi, grayscale=grayscale)
         finally:
             page.close()
     finally:

@@ -40,6 +40,8 @@ class ExportExhibit:
     path: str
     kind: str
     page_texts: tuple[str, ...]
+    page_geometry: tuple[dict, ...] = ()  # where each page's words are (evidence/geometry.py), for redaction boxes
+    rendition: str | None = None  # Word and text records: the pages drawn when the record was read
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ def export_data(
     for document_id in order:
         document = documents[document_id]
         pages = tuple(page.text for page in document.pages.all())
+        geometry = tuple(page.geometry for page in document.pages.all())
         first_bates[document_id] = number
         number += len(pages)
         exhibits.append(
@@ -120,6 +123,8 @@ def export_data(
                 path=document.file.path,
                 kind=document.file_kind,
                 page_texts=pages,
+                page_geometry=geometry,
+                rendition=document.rendition.path if document.rendition else None,
             )
         )
 

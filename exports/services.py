@@ -117,7 +117,7 @@ def _progress(export_id: int, step: str, done: int) -> None:
 
 def export_render(*, export_id: int) -> bool:
     """Produce (or produce again) the files of one export; safe to run twice. Returns True when done."""
-    from exports.packet import PacketExhibit, render_exhibit_packet
+    from exports.packet import PacketExhibit, RedactionUnlocated, render_exhibit_packet
     from exports.render import render_docx, render_pdf
 
     export = Export.objects.select_related("narrative__case").filter(pk=export_id).first()
@@ -142,12 +142,20 @@ def export_render(*, export_id: int) -> bool:
         _progress(export.pk, f"Assembling the exhibit packet ({sum(len(e.page_texts) for e in data.exhibits)} pages)", 3)
         settings = export_settings_for(case=export.case)
         packet = render_exhibit_packet(
-            [PacketExhibit(e.letter, e.description, e.path, e.kind, e.page_texts) for e in data.exhibits],
+            [
+                PacketExhibit(e.letter, e.description, e.path, e.kind, e.page_texts, e.page_geometry, e.rendition)
+                for e in data.exhibits
+            ],
             bates_prefix=bates_prefix_for(case=export.case, settings=settings),
             redactions=None if export.sealed else export.redactions,
+            title=f"Exhibits to {export.case.docket_number} ({'sealed' if export.sealed else 'public'})",
+            made_at=export.created_at,
         )
     except ExportRefused as refusal:
         job_fail(EXPORT_RENDERING, key=export.pk, reason=refusal.message)
+        return False
+    except RedactionUnlocated as unlocated:
+        job_fail(EXPORT_RENDERING, key=export.pk, reason=str(unlocated))
         return False
     except Exception:
         logger.exception("exports.render_failed", extra={"export_id": export_id})
