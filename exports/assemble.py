@@ -175,6 +175,11 @@ def export_data(
             Exhibit(
                 letter=e.letter, description=e.description, record_type=e.record_type, source=e.source,
                 page_count=len(e.page_texts), page_texts=e.page_texts,
+                bates_range=(
+                    f"{bates_label(bates_prefix, first_bates[e.document_id])} – "
+                    f"{bates_label(bates_prefix, first_bates[e.document_id] + len(e.page_texts) - 1)}"
+                    if e.page_texts else ""
+                ),
             )
             for e in exhibits
         ),

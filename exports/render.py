@@ -26,6 +26,7 @@ written here (python-docx has no footnote API).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from html import escape
@@ -111,6 +112,13 @@ def render_docx(doc: NarrativeDocument) -> bytes:
     document.core_properties.comments = ""
     document.core_properties.keywords = ""
     document.core_properties.subject = ""
+    # Dates and application are ours too: the template says 2013 and "Microsoft Macintosh Word".
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    document.core_properties.created = document.core_properties.modified = now
+    document.core_properties.last_printed = now
+    document.core_properties.revision = 1
+    document.core_properties.category = "Court filing"
+    _docx_application(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -577,12 +585,37 @@ def _docx_signature(document, doc: NarrativeDocument, state: _DocxState) -> None
             paragraph.paragraph_format.keep_with_next = False
 
 
-EXHIBIT_COLUMNS = ("Ex.", "Description", "Record type", "Source", "Pages")
-EXHIBIT_WIDTHS_IN = (0.5, 2.2, 1.3, 1.8, 0.7)
+EXHIBIT_COLUMNS = ("Ex.", "Description", "Record type", "Source", "Pages", "Bates numbers")
+EXHIBIT_WIDTHS_IN = (0.45, 1.85, 1.0, 1.45, 0.55, 1.2)
 
 
 def _exhibit_rows(doc: NarrativeDocument) -> list[tuple[str, ...]]:
-    return [(e.letter, e.description, e.record_type, e.source, str(e.page_count)) for e in doc.exhibits]
+    return [
+        (e.letter, e.description, e.record_type, e.source, str(e.page_count), e.bates_range or "—")
+        for e in doc.exhibits
+    ]
+
+
+APPLICATION = "Mitigation Narrative Builder"
+
+
+def _docx_application(document) -> None:
+    """Replace the template's extended properties (docProps/app.xml) with ours."""
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Application>{APPLICATION}</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+        "<Company></Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>1.0000</AppVersion></Properties>"
+    ).encode()
+    package = document.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = xml
+            return
+    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, xml, package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
 
 
 def _docx_exhibit_index(document, doc: NarrativeDocument, state: _DocxState) -> None:

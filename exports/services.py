@@ -83,6 +83,34 @@ def refusal_of(data: ExportData) -> ExportRefused | None:
     return None
 
 
+# What Rule 49.1 reduces without exception and the pass finds by shape and label: a public filing may never drop
+# one. Minors' names and home addresses can be false positives (a letterhead, a namesake), so a person may.
+REQUIRED_KINDS = frozenset({"ssn", "taxpayer_id", "birth_date", "financial_account"})
+
+
+def floor_refusal(*, data: ExportData, case: Case, redactions: dict[str, str] | None) -> ExportRefused | None:
+    """Why a public export must not go out with these reductions, or None: decisions missing, or a required
+    finding dropped. Checked on the server, whatever the form or the script sent."""
+    if redactions is None:
+        return ExportRefused(
+            "A public export needs the privacy review's decisions: review the findings (or export under seal)."
+        )
+    dropped = [
+        item for item in privacy_findings(data=data, case=case)
+        if item.finding.kind in REQUIRED_KINDS and item.finding.text.strip()
+        and " ".join(item.finding.text.split()) not in {" ".join(k.split()) for k in redactions}
+    ]
+    if dropped:
+        places = "; ".join(
+            f"{item.finding.kind.replace('_', ' ')} in {item.where}" for item in dropped[:5]
+        ) + ("; …" if len(dropped) > 5 else "")
+        return ExportRefused(
+            f"A public filing must reduce every social-security, taxpayer and account number and every full birth "
+            f"date, but {len(dropped)} would be left in full ({places}). Keep those reductions, or export under seal."
+        )
+    return None
+
+
 @transaction.atomic
 def export_create(
     *, narrative: Narrative, actor: Actor, sealed: bool, all_records: bool = False,
@@ -92,7 +120,7 @@ def export_create(
 
     `redactions` are the privacy findings the user kept (private text -> reduction); a sealed export has none."""
     data = export_data(narrative=narrative, sealed=sealed, all_records=all_records)
-    refusal = refusal_of(data)
+    refusal = refusal_of(data) or (None if sealed else floor_refusal(data=data, case=narrative.case, redactions=redactions))
     if refusal is not None:
         raise refusal
     export = Export.objects.create(

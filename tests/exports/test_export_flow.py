@@ -208,3 +208,33 @@ def test_an_export_left_running_by_a_dead_worker_is_queued_again(filing, sent_ta
 
     assert requeued == [export.pk] and sent_tasks == [("exports.tasks.export_render", (export.pk,))]
     assert Export.objects.get(pk=fresh.pk).status == Export.Status.RUNNING
+
+
+def test_the_server_refuses_a_public_export_with_no_decisions_or_a_required_finding_dropped(filing, client):
+    case, narrative, user, _documents, _events = filing
+
+    with pytest.raises(ExportRefused, match="decisions"):
+        export_create(narrative=narrative, actor=Actor(user=user), sealed=False)
+    with pytest.raises(ExportRefused, match=r"ssn in Ex\. B, page 1"):
+        export_create(narrative=narrative, actor=Actor(user=user), sealed=False, redactions={})
+    client.force_login(user)
+    url = reverse("exports:export_prepare", kwargs={"case_id": case.pk, "narrative_id": narrative.pk})
+    posted = client.post(url, {"export": "1"}, follow=True)  # every box unchecked, as a hand-made POST would
+    assert "would be left in full" in posted.content.decode()
+    assert not narrative.exports.exists()
+    sealed = export_create(narrative=narrative, actor=Actor(user=user), sealed=True)  # under seal nothing is reduced
+    assert sealed.pk
+
+
+def test_the_exhibit_index_gives_each_exhibits_bates_range_and_the_word_file_is_ours(filing):
+    _case, narrative, user, _documents, _events = filing
+
+    export = _export(narrative, user, sealed=True)
+
+    word = docx.Document(io.BytesIO(export.docx_file.read()))
+    index = word.tables[-1]
+    assert [c.text for c in index.rows[0].cells][-1] == "Bates numbers"
+    assert [c.text for c in index.rows[1].cells][-1] == "SAMPLE-000001 – SAMPLE-000001"
+    assert word.core_properties.created.year >= 2025 and word.core_properties.author == ""
+    app = next(p for p in word.part.package.parts if p.partname == "/docProps/app.xml")
+    assert b"Mitigation Narrative Builder" in app.blob and b"Macintosh" not in app.blob

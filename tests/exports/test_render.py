@@ -255,10 +255,11 @@ def test_docx_caption_label_signature_index_and_certificate(docx_inline):
         "Record type",
         "Source",
         "Pages",
+        "Bates numbers",
     ]
     assert [row.cells[0].text for row in index.rows[1:]] == ["A", "B", "C", "D"]
     # Grid and cell widths agree (LibreOffice reads the grid, Word the cells).
-    assert [column.width for column in index.columns] == [Inches(w) for w in (0.5, 2.2, 1.3, 1.8, 0.7)]
+    assert [column.width for column in index.columns] == [Inches(w) for w in (0.45, 1.85, 1.0, 1.45, 0.55, 1.2)]
     assert [cell.width for cell in index.rows[1].cells] == [column.width for column in index.columns]
     certificate = next(p for p in docx_inline.paragraphs if p.text == "CERTIFICATE OF SERVICE")
     assert certificate.paragraph_format.page_break_before
