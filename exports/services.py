@@ -19,7 +19,7 @@ from cases.models import Case
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from exports.assemble import ExportData, bates_prefix_for, export_data, export_settings_for
 from exports.models import CaseExportSettings, Export
-from exports.privacy import Finding, find_private_data
+from exports.privacy import Finding, find_private_data, propose_minors
 from exports.redaction import document_text, redact_document
 from exports.tasks import EXPORT_RENDERING
 from narratives.models import Narrative, TimelineEvent
@@ -40,16 +40,27 @@ class ExportRefused(Exception):
 class PrivacyFinding:
     where: str  # "the narrative" or "Ex. C, page 4"
     finding: Finding
+    document_id: int | None = None  # the record page it is on, to show it there
+    page: int | None = None
 
 
 def _minors(settings: CaseExportSettings) -> list[str]:
     return [line.strip() for line in settings.minors.splitlines() if line.strip()]
 
 
+def minors_for(*, data: ExportData, case: Case) -> list[str]:
+    """The minors an export reduces: those named in the filing settings, and those the records and the narrative
+    show to be minors today (a son or daughter named, a name with an age or birth year under 18), proposed
+    across the whole case so a child named with an age on one page is found by name on every other."""
+    named = _minors(export_settings_for(case=case))
+    texts = [document_text(data.document), *(text for exhibit in data.exhibits for text in exhibit.page_texts)]
+    proposed = {name: None for text in texts for name in propose_minors(text, adults=[case.client_name])}
+    return list(dict.fromkeys([*named, *proposed]))
+
+
 def privacy_findings(*, data: ExportData, case: Case) -> list[PrivacyFinding]:
     """Everything Rule 49.1 reduces, in the narrative and in every exhibit page, with where it is."""
-    settings = export_settings_for(case=case)
-    minors = _minors(settings)
+    minors = minors_for(data=data, case=case)
     dobs = [case.client_dob] if case.client_dob else []
     found = [
         PrivacyFinding("the narrative", f)
@@ -58,7 +69,7 @@ def privacy_findings(*, data: ExportData, case: Case) -> list[PrivacyFinding]:
     for exhibit in data.exhibits:
         for number, text in enumerate(exhibit.page_texts, 1):
             found += [
-                PrivacyFinding(f"Ex. {exhibit.letter}, page {number}", f)
+                PrivacyFinding(f"Ex. {exhibit.letter}, page {number}", f, exhibit.document_id, number)
                 for f in find_private_data(text, minors=minors, known_dobs=dobs)
             ]
     return found
