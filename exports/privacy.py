@@ -414,7 +414,7 @@ def _addresses(text: str) -> list[Finding]:
 _CHILD_WORDS = r"(?:son|daughter|step-?son|step-?daughter|grand-?son|grand-?daughter|grand-?child|baby|infant|toddler)"
 _KIN_WORDS = r"(?:child|brother|sister|half-?brother|half-?sister|step-?brother|step-?sister|sibling|niece|nephew|cousin)"
 _PLURAL_CHILDREN = r"(?:children|kids|sons|daughters|grandchildren|siblings|nieces|nephews)"
-_NAME = r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)?"
+_NAME = r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?){0,2}"
 _NOT_NAMES = {
     "he", "she", "his", "her", "they", "the", "a", "an", "mr", "ms", "mrs", "dr", "client", "mother", "father",
     "and", "who", "was", "is", "in", "at", "on", "of", "to", "for", "with", "from", "since", "when", "after",
@@ -428,23 +428,30 @@ _AGE_AFTER = re.compile(
     r"|\s*\(?\s*(?:born|b\.|DOB:?)\s*(?:in\s+|on\s+)?(?:[A-Za-z]+\.?\s+(?:\d{1,2},?\s+)?|\d{1,2}/\d{1,2}/)?(?P<year>\d{4})"
     r"|,\s+(?:who\s+(?:is|was)\s+)?(?P<age3>\d{1,2})(?:\s+years?\s+old)?)"
 )
+# Only the relation word is matched in any case: a name must be capitalised ("baby boy" names nobody).
 _RELATION_THEN_NAME = re.compile(
-    r"\b(?P<relation>" + _CHILD_WORDS + "|" + _KIN_WORDS + r")(?:'s)?\b\s*(?:,\s*|\(\s*|:\s*|\s+named\s+|\s+called\s+|\s+)"
-    r"(?P<name>" + _NAME + r")",
-    re.IGNORECASE,
+    r"\b(?P<relation>(?i:" + _CHILD_WORDS + "|" + _KIN_WORDS + r"))(?:'s)?\b\s*"
+    r"(?:,\s*|\(\s*|:\s*|\s+named\s+|\s+called\s+|\s+)(?P<name>" + _NAME + r")(?![\w'’-])"
 )
 _PLURAL_THEN_NAMES = re.compile(
-    r"\b" + _PLURAL_CHILDREN + r"\b[^.\n]{0,30}?(?:,\s*|:\s*|\s+)(?P<names>" + _NAME +
-    r"(?:\s*(?:\([^)]{0,20}\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + _NAME + r")+)",
-    re.IGNORECASE,
+    r"\b(?i:" + _PLURAL_CHILDREN + r")\b(?!['’]s)[^.\n]{0,30}?(?:,\s*|:\s*|\s+)(?P<names>" + _NAME +
+    r"(?:\s*(?:\([^)]{0,20}\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + _NAME + r")+)"
 )
+# A relation word with no determiner after "of" heads nothing: "Father of baby, Raymond Toller" names the father.
+_PARENT_OF = re.compile(r"(?i:\b(?:father|mother|parent|guardian|caregiver|grandmother|grandfather)\s+of\s*)$")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 
-def _written_in(text: str, today: dt.date) -> int:
-    """The year a record was written, as near as its text says: the latest plausible year it mentions."""
-    years = [int(y) for y in _YEAR.findall(text) if int(y) <= today.year]
-    return max(years, default=today.year)
+def _year_of_mention(text: str, position: int, today: dt.date) -> int:
+    """The year an age was given in, as near as the text says: the last year written before the mention (the
+    entry's date), else the next one after it, else the latest the page mentions, else this year."""
+    before = [int(m[0]) for m in _YEAR.finditer(text, max(0, position - 400), position) if int(m[0]) <= today.year]
+    if before:
+        return before[-1]
+    after = [int(m[0]) for m in _YEAR.finditer(text, position, position + 200) if int(m[0]) <= today.year]
+    if after:
+        return after[0]
+    return max((int(y) for y in _YEAR.findall(text) if int(y) <= today.year), default=today.year)
 
 
 def _is_name(name: str, adults: set[str]) -> bool:
@@ -452,7 +459,7 @@ def _is_name(name: str, adults: set[str]) -> bool:
     return bool(words) and words[0] not in _NOT_NAMES and not any(w in adults for w in words if len(w) > 1)
 
 
-def _minor_by_age(match_after: str, text: str, today: dt.date) -> bool | None:
+def _minor_by_age(match_after: str, text: str, today: dt.date, position: int = 0) -> bool | None:
     """True/False when an age or birth year follows the name, None when nothing does."""
     found = _AGE_AFTER.match(match_after)
     if not found:
@@ -461,7 +468,7 @@ def _minor_by_age(match_after: str, text: str, today: dt.date) -> bool | None:
         return today.year - int(found["year"]) < 18
     age = int(found["age"] or found["age2"] or found["age3"])
     # An age is as of when the record was written: a child of seven in a 2003 record is an adult now.
-    return age + (today.year - _written_in(text, today)) < 18
+    return age + (today.year - _year_of_mention(text, position, today)) < 18
 
 
 def propose_minors(text: str, *, today: dt.date | None = None, adults: Sequence[str] = ()) -> list[str]:
@@ -472,17 +479,19 @@ def propose_minors(text: str, *, today: dt.date | None = None, adults: Sequence[
     adult_words = {w.lower() for name in adults for w in re.findall(r"[A-Za-z'’-]+", name)}
     proposed: dict[str, None] = {}
 
-    def consider(name: str, after: str, *, child_word: bool) -> None:
+    def consider(name: str, after: str, *, child_word: bool, position: int = 0) -> None:
         name = " ".join(name.split())
         if not _is_name(name, adult_words):
             return
-        by_age = _minor_by_age(after, text, today)
+        by_age = _minor_by_age(after, text, today, position)
         if by_age or (by_age is None and child_word):
             proposed.setdefault(name)
 
     for match in _RELATION_THEN_NAME.finditer(text):
+        if _PARENT_OF.search(text[max(0, match.start() - 30) : match.start()]):
+            continue  # "Father of baby, Raymond Toller": the name is the father's
         child_word = re.fullmatch(_CHILD_WORDS, match["relation"], re.IGNORECASE) is not None
-        consider(match["name"], text[match.end() : match.end() + 60], child_word=child_word)
+        consider(match["name"], text[match.end() : match.end() + 60], child_word=child_word, position=match.start())
     for match in _PLURAL_THEN_NAMES.finditer(text):
         sentence_end = text.find(".", match.end())
         rest = text[match.end() : len(text) if sentence_end < 0 else sentence_end]
@@ -490,7 +499,7 @@ def propose_minors(text: str, *, today: dt.date | None = None, adults: Sequence[
         for name_match in re.finditer(_NAME, match["names"]):
             after = match["names"][name_match.end() :] + rest
             if _AGE_AFTER.match(match["names"][name_match.end() :]):
-                consider(name_match[0], match["names"][name_match.end() :], child_word=False)
+                consider(name_match[0], match["names"][name_match.end() :], child_word=False, position=match.start())
             elif years:  # "his children, Jaden and Amira, born 2016 and 2019": the sentence's years
                 if all(today.year - y < 18 for y in years):
                     consider(name_match[0], "", child_word=True)
@@ -498,7 +507,7 @@ def propose_minors(text: str, *, today: dt.date | None = None, adults: Sequence[
                 consider(name_match[0], after, child_word=True)
     for match in re.finditer(r"(?<![\w'’-])(?P<name>" + _NAME + r")(?=\s*(?:\(|,\s*(?:age|aged|born|b\.)))", text):
         if _AGE_AFTER.match(text[match.end() : match.end() + 60]):
-            consider(match["name"], text[match.end() : match.end() + 60], child_word=False)
+            consider(match["name"], text[match.end() : match.end() + 60], child_word=False, position=match.start())
     # "Maya" and "Maya Durant" are one child: keep the longer form, it also finds the shorter.
     names = list(proposed)
     return [n for n in names if not any(o != n and o.startswith(n + " ") for o in names)]

@@ -242,3 +242,18 @@ def test_a_proposed_minor_is_reduced_to_initials_everywhere():
         "My daughter, M., was born in 2018.",
         "He picks M. up every weekend.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Father of baby, Raymond Toller, is held in the county jail.", []),  # the father, not the baby
+        ("they have one child, Elijah Marcus Delacroix (DOB 06/30/2011), who", ["Elijah Marcus Delacroix"]),
+        ("On 11/18/1999 a neighbour reported that Keith (age 8) had been left alone.", []),  # 8 in 1999
+        ("the Children's Services caseworker placed Renata and Wade with their aunt", []),
+    ],
+)
+def test_minor_proposals_read_who_is_named_and_when(text, expected):
+    from exports.privacy import propose_minors
+
+    assert propose_minors(text, today=dt.date(2026, 12, 1)) == expected
