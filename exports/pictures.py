@@ -197,6 +197,18 @@ LAYER_CSS = f"""
 """
 
 
+def _smallest_mode(picture):
+    """Grey when the page has no colour: a third of the bytes, and exactly the same picture."""
+    if picture.mode != "RGB":
+        return picture
+    from PIL import ImageChops
+
+    red, green, blue = picture.split()
+    if ImageChops.difference(red, green).getbbox() is None and ImageChops.difference(green, blue).getbbox() is None:
+        return red
+    return picture
+
+
 def picture_page_pdf(
     picture, words: Sequence[tuple[str, Rectangle]], *, width_pt: float, height_pt: float,
     fit: tuple[float, float, float, float] | None = None, title: str = "",
@@ -208,7 +220,7 @@ def picture_page_pdf(
 
     left, top, area_w, area_h = fit or (0.0, 0.0, width_pt, height_pt)
     png = io.BytesIO()
-    picture.save(png, format="PNG", optimize=False, compress_level=6)
+    _smallest_mode(picture).save(png, format="PNG", optimize=False, compress_level=6)
     import base64
 
     src = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
