@@ -56,6 +56,8 @@ class Export(models.Model):
     sealed = models.BooleanField(default=False)
     all_records = models.BooleanField(default=False)  # packet of every record, not only the cited ones
     redactions = models.JSONField(default=dict, blank=True)  # private string -> what Rule 49.1 allows
+    # Filing decisions (exports/filing.py): "record:<id>" -> seal/omit/public, "page:<id>:<n>" -> reduce/omit/seal
+    decisions = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     step = models.CharField(max_length=100, blank=True)
     steps_done = models.PositiveSmallIntegerField(default=0)

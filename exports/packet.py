@@ -69,6 +69,12 @@ class PacketExhibit:
     page_texts: tuple[str, ...]  # the text of each page as the product read it (OCR for scans)
     page_geometry: tuple[dict, ...] = ()  # each page's stored geometry (evidence Page.geometry); measured if missing
     rendition: str | Path | None = None  # Word and text records: their pages as drawn when read
+    # Filing decisions (exports/filing.py): passages to cover on a page {page: ((start, end, label), ...)}, pages
+    # left out of this filing (a stamped sheet keeps their Bates numbers), and, when set, why the whole exhibit is
+    # not in this version (filed under seal, or not filed): its slip sheet says so and keeps its Bates range.
+    passages: Mapping[int, tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
+    left_out: frozenset[int] = frozenset()
+    not_here: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,7 @@ class _Page:
     height: float = 792.0
     layer: str = ""  # invisible OCR words (HTML) laid over a scanned page
     redacted: bool = False
+    left_out: bool = False  # drawn here as a stamped sheet saying the page is not in this filing
     boxes: tuple = ()  # the burned boxes (fractions of the page), for whoever checks the page
 
 
@@ -125,6 +132,7 @@ class _Planner:
         self.bates_prefix = bates_prefix
         self.number = start_number
         self.drawn: dict[str, bytes] = {}  # pages drawn here (pictures, redactions), one-page PDFs by key
+        self.reserved: dict[str, tuple[str, str, int]] = {}  # exhibits not in this version: first, last, pages
 
     def label(self) -> str:
         label = bates_label(self.bates_prefix, self.number)
@@ -132,6 +140,15 @@ class _Planner:
         return label
 
     def exhibit(self, exhibit: PacketExhibit) -> list[_Page]:
+        if exhibit.not_here:
+            # Its numbers stay reserved, so a Bates number means the same page in the sealed and public packets.
+            first = self.number
+            self.number += max(len(exhibit.page_texts), 1)
+            self.reserved[exhibit.letter] = (
+                bates_label(self.bates_prefix, first), bates_label(self.bates_prefix, self.number - 1),
+                max(len(exhibit.page_texts), 1),
+            )
+            return []
         if exhibit.kind == "image":
             return self._image(exhibit)
         source = Path(exhibit.path)
@@ -169,8 +186,13 @@ class _Planner:
                 scanned = not drawn and len(_normalise(own_text)) < SCANNED_TEXT_CHARS
                 where = f"Exhibit {exhibit.letter}, page {index + 1}"
                 planned = _Page(exhibit.letter, index + 1, self.label(), source, index, width, height)
+                if index + 1 in exhibit.left_out:
+                    planned.left_out, planned.width, planned.height = True, 612.0, 792.0
+                    pages.append(planned)
+                    page.close()
+                    continue
                 text, geometry = given, None
-                spans = self.redactor.spans(given)
+                spans = _merged(self.redactor.spans(given), exhibit.passages.get(index + 1, ()))
                 if not spans and self.redactor.finds(own_text):
                     # The page's own text layer holds a reduced string the reading left out: redact by that layer.
                     text, spans = own_text, self.redactor.spans(own_text)
@@ -228,7 +250,11 @@ class _Planner:
             if geometry is None and text.strip():
                 geometry = ocr_page_geometry(picture, text, dpi=dpi)
             width, height, fit = _image_layout(picture.size)
-            spans = self.redactor.spans(text)
+            if index + 1 in exhibit.left_out:
+                picture.close()
+                pages.append(_Page(exhibit.letter, index + 1, self.label(), "", 0, 612.0, 792.0, left_out=True))
+                continue
+            spans = _merged(self.redactor.spans(text), exhibit.passages.get(index + 1, ()))
             reductions = [Reduction(start, end, label) for start, end, label in spans]
             burned = boxes_for(text, geometry, reductions, width_pt=fit[2], height_pt=fit[3], where=where)
             key = f"image-{exhibit.letter}-{index + 1}"
@@ -247,6 +273,15 @@ class _Planner:
             pages.append(_Page(exhibit.letter, index + 1, self.label(), key, 0, width, height,
                                redacted=bool(burned), boxes=boxes))
         return pages
+
+
+def _merged(found: list[tuple[int, int, str]], passages) -> list[tuple[int, int, str]]:
+    """The matcher's reductions and the decided passages, without overlaps (a passage wins: it is longer)."""
+    kept = list(passages)
+    for start, end, label in found:
+        if all(end <= s or start >= e for s, e, _label in kept):
+            kept.append((start, end, label))
+    return sorted(kept)
 
 
 def _image_layout(size: tuple[int, int]) -> tuple[float, float, tuple[float, float, float, float]]:
@@ -286,6 +321,9 @@ body {{ margin: 0; }}
 .slip .description {{ font-size: 16pt; margin: 0 0 0.3in 0; }}
 .slip .range {{ font-size: 11pt; }}
 .slip .note {{ font-size: 11pt; margin: 0.4in 0.6in 0 0.6in; font-style: italic; }}
+.left-out {{ text-align: center; padding-top: 3.5in; }}
+.left-out h2 {{ font-size: 16pt; margin: 0 0 0.2in 0; }}
+.left-out p {{ font-size: 12pt; font-style: italic; }}
 .overlay {{ height: 100%; position: relative; }}
 .overlay.layer {{ overflow: visible; }}
 {LAYER_CSS}
@@ -303,6 +341,12 @@ def _stamp(page: _Page) -> str:
 def _page_html(page: _Page) -> str:
     page_id = f"p-{page.letter}-{page.number}"
     stamp = escape(_stamp(page), quote=True)
+    if page.left_out:
+        return (
+            f'<section class="page left-out" id="{page_id}" data-stamp="{stamp}">'
+            f"<h2>Exhibit {escape(page.letter)}, page {page.number}</h2>"
+            "<p>This page is not included in this filing.</p></section>"
+        )
     name = _size_name(page.width, page.height)
     classes = "page overlay layer" if page.layer else "page overlay"
     return (
@@ -311,9 +355,14 @@ def _page_html(page: _Page) -> str:
     )
 
 
-def _slip_html(exhibit: PacketExhibit, pages: list[_Page], note: str = "") -> str:
-    span = f"{pages[0].bates} – {pages[-1].bates}" if pages else ""
-    count = f"{len(pages)} page{'s' if len(pages) != 1 else ''}"
+def _slip_html(exhibit: PacketExhibit, pages: list[_Page], reserved: tuple[str, str, int] | None = None) -> str:
+    note = exhibit.not_here
+    if reserved is not None:
+        first, last, total = reserved
+        span, count = f"{first} – {last}", f"{total} page{'s' if total != 1 else ''}"
+    else:
+        span = f"{pages[0].bates} – {pages[-1].bates}" if pages else ""
+        count = f"{len(pages)} page{'s' if len(pages) != 1 else ''}"
     return (
         f'<section class="page slip" id="slip-{escape(exhibit.letter, quote=True)}">'
         f"<h1>EXHIBIT {escape(exhibit.letter, quote=False)}</h1>"
@@ -356,9 +405,9 @@ def render_exhibit_packet(
     with tempfile.TemporaryDirectory(prefix="packet-") as temp:
         sections = []
         for exhibit, pages in plan:
-            sections.append(_slip_html(exhibit, pages))
+            sections.append(_slip_html(exhibit, pages, planner.reserved.get(exhibit.letter)))
             sections.extend(_page_html(page) for page in pages)
-        sizes = sorted({(p.width, p.height) for _e, pages in plan for p in pages})
+        sizes = sorted({(p.width, p.height) for _e, pages in plan for p in pages if not p.left_out})
         font_config = FontConfiguration()
         stylesheet = CSS(string=_css(sizes), font_config=font_config)
         html = HTML(
@@ -387,7 +436,7 @@ def render_exhibit_packet(
                 exhibit = next(e for e, _pages in plan if e.letter == letter)
                 outline.append((f"Exhibit {exhibit.letter} — {exhibit.description}", len(writer.pages)))
         overlay = drawn_pdf.pages[index]
-        if current is not None and owner is not None:
+        if current is not None and owner is not None and not current.left_out:
             if current.source not in originals:
                 originals[current.source] = _open_pdf(
                     io.BytesIO(planner.drawn[current.source]) if isinstance(current.source, str) else current.source

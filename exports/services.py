@@ -18,6 +18,7 @@ from audit.services import Actor, audit_record
 from cases.models import Case
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from exports.assemble import ExportData, bates_prefix_for, export_data, export_settings_for
+from exports.filing import exhibits_as_decided, filing_items, undecided
 from exports.models import CaseExportSettings, Export
 from exports.privacy import Finding, find_private_data, propose_minors
 from exports.redaction import document_text, redact_document
@@ -122,18 +123,40 @@ def floor_refusal(*, data: ExportData, case: Case, redactions: dict[str, str] | 
     return None
 
 
+def decisions_refusal(*, data: ExportData, case: Case, decisions: dict[str, str] | None) -> ExportRefused | None:
+    """Why a public export must wait for filing decisions (exports/filing.py), or None."""
+    missing = undecided(filing_items(data=data, case=case), decisions or {})
+    if not missing:
+        return None
+    listed = "; ".join(
+        f"Ex. {item.letter}{f', page {item.page}' if item.kind == 'withheld' else ''}: {item.what}" for item in missing[:5]
+    ) + ("; …" if len(missing) > 5 else "")
+    return ExportRefused(
+        f"{len(missing)} filing decision(s) are not made yet ({listed}). Decide how each is filed before a public "
+        "export."
+    )
+
+
 @transaction.atomic
 def export_create(
     *, narrative: Narrative, actor: Actor, sealed: bool, all_records: bool = False,
-    redactions: dict[str, str] | None = None,
+    redactions: dict[str, str] | None = None, decisions: dict[str, str] | None = None,
 ) -> Export:
     """Check the narrative can go to court, then queue its files (audited); raises ExportRefused naming the problem.
 
-    `redactions` are the privacy findings the user kept (private text -> reduction); a sealed export has none."""
+    `redactions` are the privacy findings the user kept (private text -> reduction); a sealed export has none.
+    `decisions` settle the records with confidentiality notices and the pages stating withheld facts
+    (exports/filing.py); a public export needs one for each."""
     data = export_data(narrative=narrative, sealed=sealed, all_records=all_records)
-    refusal = refusal_of(data) or (None if sealed else floor_refusal(data=data, case=narrative.case, redactions=redactions))
+    refusal = refusal_of(data)
+    if refusal is None and not sealed:
+        refusal = floor_refusal(data=data, case=narrative.case, redactions=redactions) or decisions_refusal(
+            data=data, case=narrative.case, decisions=decisions
+        )
     if refusal is not None:
         raise refusal
+    items = filing_items(data=data, case=narrative.case)
+    kept = {item.key: (decisions or {})[item.key] for item in items if (decisions or {}).get(item.key) in item.choices}
     export = Export.objects.create(
         case=narrative.case,
         narrative=narrative,
@@ -141,11 +164,12 @@ def export_create(
         sealed=sealed,
         all_records=all_records,
         redactions={} if sealed else dict(redactions or {}),
+        decisions=kept,
         requested_by=actor.user,
         step="Waiting for a worker",
     )
     audit_record(actor=actor, action=AuditEntry.Action.EXPORTED, case_id=export.case_id, target=export,
-                 detail={"sealed": sealed, "redactions": len(export.redactions)})
+                 detail={"sealed": sealed, "redactions": len(export.redactions), "decisions": kept})
     job_queue(EXPORT_RENDERING, key=export.pk)
     return export
 
@@ -182,8 +206,11 @@ def export_render(*, export_id: int) -> bool:
         settings = export_settings_for(case=export.case)
         packet = render_exhibit_packet(
             [
-                PacketExhibit(e.letter, e.description, e.path, e.kind, e.page_texts, e.page_geometry, e.rendition)
-                for e in data.exhibits
+                PacketExhibit(e.letter, e.description, e.path, e.kind, e.page_texts, e.page_geometry, e.rendition,
+                              **changes)
+                for e, changes in exhibits_as_decided(
+                    data=data, case=export.case, decisions=export.decisions, sealed=export.sealed
+                )
             ],
             bates_prefix=bates_prefix_for(case=export.case, settings=settings),
             redactions=None if export.sealed else export.redactions,
