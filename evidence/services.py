@@ -323,3 +323,23 @@ def document_original_open(*, document: Document, actor: Actor) -> File:
     handle = document.file.open("rb")
     audit_record(actor=actor, action=AuditEntry.Action.ORIGINAL_DOWNLOADED, case_id=document.case_id, target=document)
     return handle
+
+
+def page_picture(*, document: Document, number: int, actor: Actor, dpi: int = 100):
+    """A picture of one record page as filed (the PDF page, the image, or the rendition of a Word or text record)
+    with the page and its geometry, for a person to see where something is; audited as a page view.
+
+    Raises Page.DoesNotExist for a page the record does not have, FileNotFoundError when the file is gone."""
+    page = page_view(document=document, number=number, actor=actor)
+    if document.file_kind == Document.FileKind.IMAGE:
+        picture = geometry.image_frame(document.file.path, number - 1)
+        scale = dpi / geometry.image_dpi_of(document.file.path)
+        if scale < 1:
+            picture = picture.resize((max(1, int(picture.width * scale)), max(1, int(picture.height * scale))))
+        return picture, page
+    source = document.file.path
+    if document.file_kind in (Document.FileKind.DOCX, Document.FileKind.TEXT):
+        if not document.rendition:
+            raise FileNotFoundError("rendition")
+        source = document.rendition.path
+    return geometry.render_pdf_page(source, number - 1, dpi=dpi), page

@@ -242,3 +242,28 @@ html, body {{ margin: 0; }}
                 f"</head><body>{body}</body></html>")
     return html.render(stylesheets=[CSS(string=css, font_config=fonts)], font_config=fonts).write_pdf()
 
+
+
+def finding_outlined(picture, text: str, geometry_json: dict, start: int, end: int) -> bytes:
+    """A PNG of the part of a page around a finding, the box that will be burned outlined in red.
+
+    Without geometry (a page read before it was kept) the whole page is shown with no box, and says so by that."""
+    from PIL import ImageDraw
+
+    picture = picture.convert("RGB")
+    geometry = PageGeometry.from_json(geometry_json)
+    located = geometry.rectangles(text, start, end) if geometry is not None else None
+    if located is not None and located.rectangles:
+        draw = ImageDraw.Draw(picture)
+        width, height = picture.size
+        for box in located.rectangles:
+            draw.rectangle(
+                (box.x0 * width - 3, box.top * height - 3, box.x1 * width + 3, box.bottom * height + 3),
+                outline=(200, 0, 0), width=3,
+            )
+        top = max(0, int(min(b.top for b in located.rectangles) * height) - 90)
+        bottom = min(height, int(max(b.bottom for b in located.rectangles) * height) + 90)
+        picture = picture.crop((0, top, width, bottom))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()

@@ -238,3 +238,86 @@ def test_the_exhibit_index_gives_each_exhibits_bates_range_and_the_word_file_is_
     assert word.core_properties.created.year >= 2025 and word.core_properties.author == ""
     app = next(p for p in word.part.package.parts if p.partname == "/docProps/app.xml")
     assert b"Mitigation Narrative Builder" in app.blob and b"Macintosh" not in app.blob
+
+
+TREATMENT_TEXT = (
+    "CRESTLINE RECOVERY SERVICES\nThis record is protected by federal confidentiality rules (42 CFR Part 2).\n"
+    "Client admitted to the intensive outpatient program.\n"
+)
+
+
+def _with_withheld_and_notice(filing):
+    case, narrative, user, documents, events = filing
+    treatment = _record(case, "treatment.txt", TREATMENT_TEXT, "Crestline Recovery Services")
+    # A fact the client withheld, stated on the school record's page: not cited, but the page goes to court.
+    withheld = TimelineEventFactory(case=case, category="education", summary="He was retained.",
+                                    consent=Consent.WITHHELD)
+    start = SCHOOL_TEXT.index("In March 2009")
+    EventSourceFactory(event=withheld, document=documents["school"], page_number=1, start=start,
+                       end=start + len("In March 2009 he was retained in the fourth grade."))
+    return case, narrative, user, {**documents, "treatment": treatment}
+
+
+def _public(narrative, user, decisions):
+    findings = privacy_findings(data=export_data(narrative=narrative, sealed=False, all_records=True),
+                                case=narrative.case)
+    export = export_create(narrative=narrative, actor=Actor(user=user), sealed=False, all_records=True,
+                           redactions={f.finding.text: f.finding.replacement for f in findings}, decisions=decisions)
+    assert export_render(export_id=export.pk), export.failure_reason
+    export.refresh_from_db()
+    return export
+
+
+def test_withheld_pages_and_notice_records_must_be_decided_before_a_public_export(filing):
+    case, narrative, user, documents = _with_withheld_and_notice(filing)
+    data = export_data(narrative=narrative, sealed=False, all_records=True)
+    from exports.filing import filing_items
+
+    items = {item.key: item for item in filing_items(data=data, case=case)}
+
+    assert set(items) == {f"page:{documents['school'].pk}:1", f"record:{documents['treatment'].pk}"}
+    assert "42 CFR Part 2" in items[f"record:{documents['treatment'].pk}"].what
+    with pytest.raises(ExportRefused, match="2 filing decision"):
+        _public(narrative, user, {})
+
+
+def test_a_withheld_passage_is_reduced_and_a_notice_record_filed_under_seal(filing):
+    _case, narrative, user, documents = _with_withheld_and_notice(filing)
+
+    export = _public(narrative, user, {f"page:{documents['school'].pk}:1": "reduce",
+                                       f"record:{documents['treatment'].pk}": "seal"})
+
+    packet = " ".join(_pdf_text(export.packet_file.read()).split())
+    assert "retained in the fourth grade" not in packet and "[withheld]" in packet
+    assert "BRENNAN COUNTY SCHOOLS" in packet  # the rest of the page is still there
+    assert "Filed under seal" in packet and "intensive outpatient" not in packet
+    assert export.decisions == {f"page:{documents['school'].pk}:1": "reduce",
+                                f"record:{documents['treatment'].pk}": "seal"}
+
+
+def test_a_page_left_out_keeps_its_bates_number(filing):
+    _case, narrative, user, documents = _with_withheld_and_notice(filing)
+
+    export = _public(narrative, user, {f"page:{documents['school'].pk}:1": "omit",
+                                       f"record:{documents['treatment'].pk}": "public"})
+
+    packet = " ".join(_pdf_text(export.packet_file.read()).split())
+    assert "retained in the fourth grade" not in packet and "BRENNAN COUNTY SCHOOLS" not in packet
+    assert "This page is not included in this filing. Ex. B · SAMPLE-000002" in packet
+    assert "intensive outpatient" in packet  # filed publicly, as decided
+
+
+def test_export_narrative_accepts_the_safe_defaults_and_says_what_it_decided(filing, tmp_path):
+    case, narrative, _user, documents = _with_withheld_and_notice(filing)
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match=f"record:{documents['treatment'].pk}"):
+        call_command("export_narrative", "--case", case.docket_number, "--all-records", "--out", str(tmp_path))
+    call_command("export_narrative", "--case", case.docket_number, "--all-records", "--accept-defaults",
+                 "--out", str(tmp_path), stdout=out)
+
+    printed = out.getvalue()
+    assert "Filing decision: Ex. C (substance use treatment record under 42 CFR Part 2" in printed
+    assert "File it under seal" in printed and "Reduce the passage" in printed
+    packet = " ".join(_pdf_text((tmp_path / "exhibits.pdf").read_bytes()).split())
+    assert "[withheld]" in packet and "Filed under seal" in packet
