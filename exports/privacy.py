@@ -34,6 +34,10 @@ from typing import Literal
 FindingKind = Literal["ssn", "taxpayer_id", "birth_date", "minor_name", "financial_account", "home_address"]
 
 STREET_OMITTED = "[street address omitted]"
+KIND_LABELS = {
+    "ssn": "Social-security number", "taxpayer_id": "Taxpayer number", "birth_date": "Full birth date",
+    "minor_name": "Minor's name", "financial_account": "Account number", "home_address": "Home address",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from common.jobs import job_fail, job_finish, job_queue, job_start
 from exports.assemble import ExportData, bates_prefix_for, export_data, export_settings_for
 from exports.filing import exhibits_as_decided, filing_items, undecided
 from exports.models import CaseExportSettings, Export
-from exports.privacy import Finding, find_private_data, propose_minors
+from exports.privacy import KIND_LABELS, Finding, find_private_data, propose_minors
 from exports.redaction import document_text, redact_document
 from exports.tasks import EXPORT_RENDERING
 from narratives.models import Narrative, TimelineEvent
@@ -43,6 +43,10 @@ class PrivacyFinding:
     finding: Finding
     document_id: int | None = None  # the record page it is on, to show it there
     page: int | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.finding.kind, self.finding.kind)
 
 
 def _minors(settings: CaseExportSettings) -> list[str]:

@@ -51,8 +51,10 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
         return redirect("exports:export_prepare", case_id=case.pk, narrative_id=narrative.pk)
 
     data = export_data(narrative=narrative, sealed=False)
-    findings = privacy_findings(data=data, case=case)
-    items = filing_items(data=data, case=case)
+    # Findings and decisions over every record, so either packet (cited records, or all) has all it needs.
+    everything = export_data(narrative=narrative, sealed=False, all_records=True)
+    findings = privacy_findings(data=everything, case=case)
+    items = filing_items(data=everything, case=case)
     decisions = {item.key: request.POST.get(f"decision:{item.key}", "") for item in items}
     if "export" in request.POST and request_form.is_valid():
         sealed = request_form.cleaned_data["sealed"]
