@@ -24,6 +24,7 @@ from audit.services import Actor, audit_record
 from cases.models import Case
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from evidence import geometry
+from evidence.archives import archive_members, is_archive
 from evidence.hooks import record_read
 from evidence.models import Document, Page
 from evidence.reading import RecordUnreadable, record_reader
@@ -68,6 +69,7 @@ class UploadOutcome:
     name: str
     document: Document | None
     error: str | None
+    existing: Document | None = None  # the copy already in the case, when the file was a duplicate
 
 
 def sha256_of(file: File) -> str:
@@ -166,16 +168,29 @@ def document_upload(
 
 
 def documents_upload(*, case: Case, files: list[File], actor: Actor, **metadata) -> list[UploadOutcome]:
-    """Upload several records; one bad file never stops the others."""
+    """Upload several records; one bad file never stops the others. A zip archive is opened and each record in it
+    uploaded the same way (evidence/archives.py), with one outcome per file."""
     outcomes = []
     for file in files:
-        try:
-            document = document_upload(case=case, file=file, actor=actor, **metadata)
-        except RecordRejected as rejection:
-            outcomes.append(UploadOutcome(name=_display_name(file.name or ""), document=None, error=rejection.message))
-        else:
-            outcomes.append(UploadOutcome(name=document.original_name, document=document, error=None))
+        if is_archive(file):
+            archive = _display_name(file.name or "archive.zip")
+            for member in archive_members(file, name=archive):
+                if member.file is None:
+                    outcomes.append(UploadOutcome(name=member.name, document=None, error=member.error))
+                else:
+                    outcomes.append(_upload_one(case, member.file, actor, metadata, shown=member.name))
+            continue
+        outcomes.append(_upload_one(case, file, actor, metadata, shown=_display_name(file.name or "")))
     return outcomes
+
+
+def _upload_one(case: Case, file: File, actor: Actor, metadata: dict, *, shown: str) -> UploadOutcome:
+    try:
+        document = document_upload(case=case, file=file, actor=actor, **metadata)
+    except RecordRejected as rejection:
+        return UploadOutcome(name=shown, document=None, error=rejection.message,
+                             existing=getattr(rejection, "existing", None))
+    return UploadOutcome(name=shown, document=document, error=None)
 
 
 def _fail(document_id: int, reason: str) -> None:
