@@ -444,15 +444,19 @@ _PLURAL_THEN_NAMES = re.compile(
 # A relation word with no determiner after "of" heads nothing: "Father of baby, Raymond Toller" names the father.
 _PARENT_OF = re.compile(r"(?i:\b(?:father|mother|parent|guardian|caregiver|grandmother|grandfather)\s+of\s*)$")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_BIRTH_NEAR = re.compile(r"(?i:\b(?:born|birth|d\.?o\.?b\.?|d/o/b)\b[^\n]{0,30}$)")
 
 
 def _year_of_mention(text: str, position: int, today: dt.date) -> int:
     """The year an age was given in, as near as the text says: the last year written before the mention (the
     entry's date), else the next one after it, else the latest the page mentions, else this year."""
-    before = [int(m[0]) for m in _YEAR.finditer(text, max(0, position - 400), position) if int(m[0]) <= today.year]
+    def written(match: re.Match) -> bool:  # a birth year says when someone was born, not when the text was written
+        return int(match[0]) <= today.year and not _BIRTH_NEAR.search(text[max(0, match.start() - 40) : match.start()])
+
+    before = [int(m[0]) for m in _YEAR.finditer(text, max(0, position - 400), position) if written(m)]
     if before:
         return before[-1]
-    after = [int(m[0]) for m in _YEAR.finditer(text, position, position + 200) if int(m[0]) <= today.year]
+    after = [int(m[0]) for m in _YEAR.finditer(text, position, position + 200) if written(m)]
     if after:
         return after[0]
     return max((int(y) for y in _YEAR.findall(text) if int(y) <= today.year), default=today.year)

@@ -257,3 +257,11 @@ def test_minor_proposals_read_who_is_named_and_when(text, expected):
     from exports.privacy import propose_minors
 
     assert propose_minors(text, today=dt.date(2026, 12, 1)) == expected
+
+
+def test_a_birth_year_is_not_taken_for_the_year_an_age_was_written():
+    from exports.privacy import propose_minors
+
+    text = "NOTICE 01/15/2024\nDate of birth: June 11th, 1995\n\nHousehold: his children Jaden (6) and Amira (4) stay"
+
+    assert propose_minors(text, today=dt.date(2026, 12, 1), adults=["Devon Ashby"]) == ["Jaden", "Amira"]
