@@ -35,6 +35,7 @@ from typing import Literal
 from common.fonts import EMBEDDED_SERIF, font_faces_css
 from evidence.geometry import PageGeometry, Rectangle, image_dpi, ocr_page_geometry, pdf_glyphs, align, render_page
 from exports.document import bates_label
+from exports.fonts import with_fonts_embedded
 from exports.pictures import (
     LAYER_CSS,
     PICTURE_DPI,
@@ -151,9 +152,14 @@ class _Planner:
             return []
         if exhibit.kind == "image":
             return self._image(exhibit)
-        source = Path(exhibit.path)
+        source: Path | str = Path(exhibit.path)
         if exhibit.kind in ("docx", "text"):
             source = self._rendition(exhibit)
+        else:
+            embedded = with_fonts_embedded(source)
+            if embedded is not None:  # copied, and pictured when redacted, with the same fonts in both versions
+                source = f"fonts-{exhibit.letter}"
+                self.drawn[source] = embedded
         return self._pdf(exhibit, source, drawn=exhibit.kind in ("docx", "text"))
 
     def _rendition(self, exhibit: PacketExhibit) -> Path | str:

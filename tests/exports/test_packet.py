@@ -221,6 +221,35 @@ def test_the_stamp_sits_inside_a_half_inch_margin(packet):
             assert left >= 36 and bottom >= 36 and right <= width - 36 and top <= height - 36
 
 
+def test_every_font_in_the_packet_is_embedded(packet, redacted):
+    _redactions, public = redacted
+    for pdf in (packet.pdf, public.pdf):
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        for number, page in enumerate(reader.pages, 1):
+            for font in _fonts_of(page.get("/Resources")):
+                if font.get("/Subtype") == "/Type3":
+                    continue  # drawn by the PDF itself
+                descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                descriptor = descriptor.get_object()
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (number, font["/BaseFont"])
+
+
+def _fonts_of(resources, seen=None):
+    """Every font a page draws with, its forms' (the stamp overlay, pictures) included."""
+    seen = set() if seen is None else seen
+    if resources is None:
+        return
+    resources = resources.get_object()
+    for font in (resources.get("/Font") or {}).values():
+        yield font.get_object()
+    for xobject in (resources.get("/XObject") or {}).values():
+        xobject = xobject.get_object()
+        key = id(xobject)
+        if xobject.get("/Subtype") == "/Form" and key not in seen:
+            seen.add(key)
+            yield from _fonts_of(xobject.get("/Resources"), seen)
+
+
 def test_packet_properties_are_ours(packet):
     info = pypdf.PdfReader(io.BytesIO(packet.pdf)).metadata
 
