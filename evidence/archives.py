@@ -64,7 +64,9 @@ def archive_members(file: File, *, name: str, depth: int = 1) -> Iterator[Archiv
     try:
         archive = zipfile.ZipFile(file)
     except (OSError, zipfile.BadZipFile):
-        yield ArchiveMember(name, None, "The zip archive is damaged and cannot be opened. Ask the sender for a new copy.")
+        yield ArchiveMember(
+            name, None, "The zip archive is damaged and cannot be opened. Ask the sender for a new copy."
+        )
         return
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and not _skipped(m.filename)]

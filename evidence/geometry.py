@@ -113,7 +113,10 @@ def _join_lines(pieces: list[Rectangle]) -> list[Rectangle]:
             overlap = min(last.bottom, piece.bottom) - max(last.top, piece.top)
             if overlap > 0.5 * smaller and piece.x0 - last.x1 < 3 * height:
                 joined[-1] = Rectangle(
-                    min(last.x0, piece.x0), min(last.top, piece.top), max(last.x1, piece.x1), max(last.bottom, piece.bottom)
+                    min(last.x0, piece.x0),
+                    min(last.top, piece.top),
+                    max(last.x1, piece.x1),
+                    max(last.bottom, piece.bottom),
                 )
                 continue
         joined.append(piece)
@@ -258,7 +261,8 @@ def pdf_glyphs(page) -> list[Glyph]:
                 continue
             if right.value <= left.value or top.value <= bottom.value:
                 continue
-            glyphs.append(Glyph(chr(code), _displayed(rotation, (left.value, bottom.value, right.value, top.value), media)))
+            box = (left.value, bottom.value, right.value, top.value)
+            glyphs.append(Glyph(chr(code), _displayed(rotation, box, media)))
         return glyphs
     finally:
         textpage.close()
@@ -313,7 +317,10 @@ def ocr_glyphs(image, *, dpi: int) -> list[Glyph]:
             share = (x1 - x0) / len(text)
             for k, char in enumerate(text):
                 glyphs.append(
-                    Glyph(char, Rectangle((x0 + k * share) / width, y0 / height, (x0 + (k + 1) * share) / width, y1 / height))
+                    Glyph(
+                        char,
+                        Rectangle((x0 + k * share) / width, y0 / height, (x0 + (k + 1) * share) / width, y1 / height),
+                    )
                 )
     return glyphs
 

@@ -20,6 +20,10 @@ MONO_ADVANCE_EM = 0.6  # Liberation Mono glyphs are 0.6 em wide
 TEXT_WIDTH_PT = 7.0 * 72  # Letter with 0.75 in margins
 TEXT_HEIGHT_PT = 9.0 * 72  # what is left under the heading line
 KINDS = {"docx": "Word document", "text": "text file"}
+NOTES = {
+    "docx": "Drawn from the text of the Word document; its own page layout is not shown.",
+    "text": "Printed from the text file as it was received.",
+}
 
 
 def tables_aligned(text: str) -> str:
@@ -86,7 +90,7 @@ def rendition_pdf(page_texts: Sequence[str], *, kind: str, name: str) -> bytes:
     what = KINDS.get(kind, "record")
     for number, text in enumerate(page_texts or ("",), 1):
         size, body = fit_to_page(tables_aligned(text.replace("\r\n", "\n").replace("\f", "\n")))
-        note = f"{name} ({what}), page {number} of {max(total, 1)}. Drawn from the text of the {what}; its own layout is not shown."
+        note = f"{name} ({what}), page {number} of {max(total, 1)}. {NOTES.get(kind, NOTES['text'])}"
         sections.append(
             f'<section><p class="note">{escape(note)}</p>'
             f'<pre style="font-size: {size}pt">{escape(body, quote=False)}</pre></section>'

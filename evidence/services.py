@@ -304,7 +304,9 @@ def _draw_rendition(document: Document) -> None:
             try:
                 measured = geometry.pdf_page_geometry(drawn.name, page.number - 1, page.text, source="rendition")
             except Exception:
-                logger.exception("evidence.page_geometry_failed", extra={"document_id": document.pk, "page": page.number})
+                logger.exception(
+                    "evidence.page_geometry_failed", extra={"document_id": document.pk, "page": page.number}
+                )
                 continue
             Page.objects.filter(pk=page.pk).update(geometry=measured.to_json())
 

@@ -13,6 +13,7 @@ differs from its sealed twin only inside the boxes.
 
 from __future__ import annotations
 
+import base64
 import functools
 import io
 from collections.abc import Sequence
@@ -221,22 +222,20 @@ def picture_page_pdf(
     left, top, area_w, area_h = fit or (0.0, 0.0, width_pt, height_pt)
     png = io.BytesIO()
     _smallest_mode(picture).save(png, format="PNG", optimize=False, compress_level=6)
-    import base64
-
     src = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
     css = f"""
 {font_faces_css()}
 @page {{ size: {width_pt:.2f}pt {height_pt:.2f}pt; margin: 0; }}
 html, body {{ margin: 0; }}
 .layer {{ position: relative; width: {width_pt:.2f}pt; height: {height_pt:.2f}pt; overflow: hidden; }}
-.layer img {{ position: absolute; left: {left:.2f}pt; top: {top:.2f}pt; width: {area_w:.2f}pt; height: {area_h:.2f}pt; }}
+.layer img {{ position: absolute; left: {left:.2f}pt; top: {top:.2f}pt;
+              width: {area_w:.2f}pt; height: {area_h:.2f}pt; }}
 {LAYER_CSS}
 """
-    body = (
-        f'<div class="layer"><img src="{src}" alt="">'
-        f"{layer_html(words, width_pt=width_pt, height_pt=height_pt, left_pt=left, top_pt=top, area_w_pt=area_w, area_h_pt=area_h)}"
-        "</div>"
+    spans = layer_html(
+        words, width_pt=width_pt, height_pt=height_pt, left_pt=left, top_pt=top, area_w_pt=area_w, area_h_pt=area_h
     )
+    body = f'<div class="layer"><img src="{src}" alt="">{spans}</div>'
     fonts = FontConfiguration()
     html = HTML(string=f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
                 f"</head><body>{body}</body></html>")

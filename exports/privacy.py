@@ -416,7 +416,9 @@ def _addresses(text: str) -> list[Finding]:
 # Minors proposed from the records ------------------------------------------------------------------
 
 _CHILD_WORDS = r"(?:son|daughter|step-?son|step-?daughter|grand-?son|grand-?daughter|grand-?child|baby|infant|toddler)"
-_KIN_WORDS = r"(?:child|brother|sister|half-?brother|half-?sister|step-?brother|step-?sister|sibling|niece|nephew|cousin)"
+_KIN_WORDS = (
+    r"(?:child|brother|sister|half-?brother|half-?sister|step-?brother|step-?sister|sibling|niece|nephew|cousin)"
+)
 _PLURAL_CHILDREN = r"(?:children|kids|sons|daughters|grandchildren|siblings|nieces|nephews)"
 _NAME = r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?){0,2}"
 _NOT_NAMES = {
@@ -425,11 +427,12 @@ _NOT_NAMES = {
     "before", "during", "per", "by", "age", "born", "unknown", "none", "not", "no", "yes", "also", "both",
     "devon",  # overwritten per case by `adults`; kept out of the list below
 } - {"devon"}
-_NOT_NAMES |= {name for name in _MONTHS} | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_NOT_NAMES |= set(_MONTHS) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _AGE_AFTER = re.compile(
     r"^\s*(?:\(\s*(?:age[sd]?\s*|aged\s*)?(?P<age>\d{1,2})(?:\s*(?:years?|yrs?|y/?o)(?:\s+old)?)?\s*\)"
     r"|,\s*(?:age[sd]?\s*|aged\s*)?(?P<age2>\d{1,2})(?:\s*(?:years?|yrs?)(?:\s+old)?|\s*y/?o)?\s*[,;.)]"
-    r"|\s*\(?\s*(?:born|b\.|DOB:?)\s*(?:in\s+|on\s+)?(?:[A-Za-z]+\.?\s+(?:\d{1,2},?\s+)?|\d{1,2}/\d{1,2}/)?(?P<year>\d{4})"
+    r"|\s*\(?\s*(?:born|b\.|DOB:?)\s*(?:in\s+|on\s+)?"
+    r"(?:[A-Za-z]+\.?\s+(?:\d{1,2},?\s+)?|\d{1,2}/\d{1,2}/)?(?P<year>\d{4})"
     r"|,\s+(?:who\s+(?:is|was)\s+)?(?P<age3>\d{1,2})(?:\s+years?\s+old)?)"
 )
 # Only the relation word is matched in any case: a name must be capitalised ("baby boy" names nobody).

@@ -133,7 +133,8 @@ def decisions_refusal(*, data: ExportData, case: Case, decisions: dict[str, str]
     if not missing:
         return None
     listed = "; ".join(
-        f"Ex. {item.letter}{f', page {item.page}' if item.kind == 'withheld' else ''}: {item.what}" for item in missing[:5]
+        f"Ex. {item.letter}{f', page {item.page}' if item.kind == 'withheld' else ''}: {item.what}"
+        for item in missing[:5]
     ) + ("; …" if len(missing) > 5 else "")
     return ExportRefused(
         f"{len(missing)} filing decision(s) are not made yet ({listed}). Decide how each is filed before a public "
