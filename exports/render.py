@@ -931,8 +931,12 @@ def pdf_html(doc: NarrativeDocument) -> str:
             signer = f'<div class="signature certificate-signer">{signer_lines}</div>'
         parts.append(f'<div class="new-page"><h1>CERTIFICATE OF SERVICE</h1>{body}{signer}</div>')
     title = escape(doc.title, quote=False)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        # The PDF's own properties: the application and dates are ours, not a template's.
+        f'<meta name="generator" content="{APPLICATION}">'
+        f'<meta name="dcterms.created" content="{now}"><meta name="dcterms.modified" content="{now}"></head>'
         f"<body>{''.join(parts)}</body></html>"
     )
 

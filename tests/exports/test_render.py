@@ -430,3 +430,16 @@ def test_docx_settings_name_the_footnote_separators():
 
     assert '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>' in settings
     assert settings.index("w:footnotePr") < settings.index("<w:compat")
+
+
+def test_both_files_carry_our_own_properties(docx_inline, pdf_inline):
+    import io
+
+    import pypdf
+
+    info = pypdf.PdfReader(io.BytesIO(pdf_inline)).metadata
+    app = next(p for p in docx_inline.part.package.parts if p.partname == "/docProps/app.xml")
+
+    assert info.creator == "Mitigation Narrative Builder" and info.creation_date.year >= 2025
+    assert b"<Application>Mitigation Narrative Builder</Application>" in app.blob
+    assert docx_inline.core_properties.created.year >= 2025 and docx_inline.core_properties.revision == 1
