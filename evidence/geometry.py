@@ -102,6 +102,38 @@ class PageGeometry:
         return Located(rectangles=tuple(_join_lines(pieces)), complete=wanted <= placed)
 
 
+    def covering(self, text: str, start: int, end: int) -> Located:
+        """Like `rectangles`, but a range some of whose characters have no box is widened to cover them: by the
+        width of its placed characters on that line, or, with none placed, from the placed character before it to
+        the one after it when both are on one line. `complete` says whether every character is then covered."""
+        located = self.rectangles(text, start, end)
+        if located.complete:
+            return located
+        placed = sorted((w for w in self.words if w.end > start - 80 and w.start < end + 80), key=lambda w: w.start)
+        inside = [w for w in placed if w.end > start and w.start < end]
+        if inside:
+            first, last = inside[0], inside[-1]
+            chars = [x for w in inside for x in w.xs[max(start, w.start) - w.start : min(end, w.end) - w.start]]
+            width = sum(x1 - x0 for x0, x1 in chars) / max(len(chars), 1)
+            before = sum(1 for i in range(start, max(start, first.start)) if not text[i].isspace())
+            after = sum(1 for i in range(min(end, last.end), end) if not text[i].isspace())
+            if text[start:max(start, first.start)].count("\n") or text[min(end, last.end):end].count("\n"):
+                return located  # the missing characters are on another line: nothing to widen towards
+            boxes = list(located.rectangles)
+            head, tail = boxes[0], boxes[-1]
+            boxes[0] = Rectangle(max(0.0, head.x0 - before * width), head.top, head.x1, head.bottom)
+            boxes[-1] = Rectangle(boxes[-1].x0, tail.top, min(1.0, boxes[-1].x1 + after * width), tail.bottom)
+            return Located(rectangles=tuple(boxes), complete=True)
+        previous = [w for w in placed if w.end <= start]
+        following = [w for w in placed if w.start >= end]
+        if previous and following and "\n" not in text[previous[-1].end : following[0].start]:
+            left, right = previous[-1], following[0]
+            if min(left.bottom, right.bottom) > max(left.top, right.top) and right.xs[0][0] > left.xs[-1][1]:
+                box = Rectangle(left.xs[-1][1], min(left.top, right.top), right.xs[0][0], max(left.bottom, right.bottom))
+                return Located(rectangles=(box,), complete=True)
+        return located
+
+
 def _join_lines(pieces: list[Rectangle]) -> list[Rectangle]:
     joined: list[Rectangle] = []
     for piece in sorted(pieces, key=lambda r: (round(r.top, 3), r.x0)):

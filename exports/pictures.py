@@ -65,7 +65,7 @@ def boxes_for(
     """The boxes to burn for the page's reductions; RedactionUnlocated when one cannot be placed exactly."""
     burned: list[Burned] = []
     for reduction in reductions:
-        located = geometry.rectangles(text, reduction.start, reduction.end) if geometry is not None else None
+        located = geometry.covering(text, reduction.start, reduction.end) if geometry is not None else None
         if located is None or not located.complete or not located.rectangles:
             raise RedactionUnlocated(
                 f"{where}: the place of a reduced passage on the page picture is not known (the page's words "

@@ -110,3 +110,28 @@ def test_geometry_survives_its_json_form():
     again = PageGeometry.from_json(geometry.to_json())
 
     assert again.rectangles("Mr.  Ashby", 5, 10) == geometry.rectangles("Mr.  Ashby", 5, 10)
+
+
+def test_a_range_partly_unplaced_is_widened_over_its_missing_characters_on_the_same_line():
+    shown = "DOB 06/11/19 per chart"  # the last two digits of the year did not align
+    glyphs = [Glyph(ch, Rectangle(0.1 + i * 0.01, 0.2, 0.109 + i * 0.01, 0.22)) for i, ch in enumerate(shown)
+              if ch != " "]
+    text = "DOB 06/11/1995 per chart"
+    geometry = align(text, glyphs, source="ocr")
+
+    located = geometry.covering(text, 4, 14)
+
+    assert not geometry.rectangles(text, 4, 14).complete and located.complete
+    (box,) = located.rectangles
+    assert box.x0 == pytest.approx(0.14) and box.x1 > 0.1 + 11 * 0.01  # two more character widths to the right
+
+
+def test_a_range_with_nothing_placed_is_covered_between_its_neighbours_on_the_line():
+    glyphs = [Glyph(ch, Rectangle(0.1 + i * 0.01, 0.2, 0.109 + i * 0.01, 0.22)) for i, ch in enumerate("SSN ####### ok")
+              if ch not in " #"]
+    text = "SSN 123-456 ok"
+    geometry = align(text, glyphs, source="ocr")
+
+    located = geometry.covering(text, 4, 11)
+
+    assert located.complete and located.rectangles[0].x0 < 0.14 and located.rectangles[0].x1 > 0.2
