@@ -80,19 +80,30 @@ def fit_to_page(text: str, *, width_pt: float = TEXT_WIDTH_PT, height_pt: float 
         size -= 0.5
 
 
+def _page_height_in(size: float, text: str) -> float:
+    """Letter, or longer when a record page is too long for Letter even at 5 pt: one record page stays one page."""
+    needed_pt = (text.count("\n") + 1) * size * 1.25 + 2 * 72  # the text, the heading line and the margins
+    return max(11.0, needed_pt / 72 + 0.2)
+
+
 def rendition_pdf(page_texts: Sequence[str], *, kind: str, name: str) -> bytes:
     """One Letter page per record page, with the shipped fonts embedded."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     sections = []
+    sizes: list[str] = []  # page sizes for record pages longer than Letter
     total = len(page_texts)
     what = KINDS.get(kind, "record")
     for number, text in enumerate(page_texts or ("",), 1):
         size, body = fit_to_page(tables_aligned(text.replace("\r\n", "\n").replace("\f", "\n")))
         note = f"{name} ({what}), page {number} of {max(total, 1)}. {NOTES.get(kind, NOTES['text'])}"
+        height = _page_height_in(size, body)
+        if height > 11.0:
+            sizes.append(f"@page long{number} {{ size: 8.5in {height:.2f}in; }}")
+        named = f' style="page: long{number}"' if height > 11.0 else ""
         sections.append(
-            f'<section><p class="note">{escape(note)}</p>'
+            f'<section{named}><p class="note">{escape(note)}</p>'
             f'<pre style="font-size: {size}pt">{escape(body, quote=False)}</pre></section>'
         )
     css = f"""
@@ -105,6 +116,7 @@ section:first-child {{ break-before: auto; }}
 .note {{ font-size: 8pt; font-style: italic; color: #444; border-bottom: 0.5pt solid #888; padding-bottom: 3pt;
         margin: 0 0 8pt 0; }}
 pre {{ font-family: "{EMBEDDED_MONO}"; white-space: pre; margin: 0; line-height: 1.25; }}
+{"".join(sizes)}
 """
     fonts = FontConfiguration()
     html = HTML(string=f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(name)}</title>'

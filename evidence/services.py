@@ -237,7 +237,12 @@ def document_read_text(*, document_id: int) -> int:
                 done = page.number
                 Document.objects.filter(pk=document.pk).update(pages_done=done, page_count=max(total, done))
         if document.file_kind in (Document.FileKind.DOCX, Document.FileKind.TEXT):
-            _draw_rendition(document)
+            try:
+                _draw_rendition(document)
+            except (SoftTimeLimitExceeded, FileNotFoundError):
+                raise
+            except Exception:  # the record is read; its exhibits are drawn when first needed instead
+                logger.exception("evidence.rendition_failed", extra={"document_id": document_id})
     except RecordUnreadable as error:
         _fail(document_id, error.message)
         logger.info("evidence.document_unreadable", extra={"document_id": document_id})
@@ -357,6 +362,7 @@ def page_picture(*, document: Document, number: int, actor: Actor, dpi: int = 10
     source = document.file.path
     if document.file_kind in (Document.FileKind.DOCX, Document.FileKind.TEXT):
         if not document.rendition:
-            raise FileNotFoundError("rendition")
+            _draw_rendition(document)  # read before renditions were kept: drawn now, as reading draws it
+            page.refresh_from_db(fields=["geometry"])
         source = document.rendition.path
     return geometry.render_pdf_page(source, number - 1, dpi=dpi), page
