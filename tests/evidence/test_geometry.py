@@ -135,3 +135,14 @@ def test_a_range_with_nothing_placed_is_covered_between_its_neighbours_on_the_li
     located = geometry.covering(text, 4, 11)
 
     assert located.complete and located.rectangles[0].x0 < 0.14 and located.rectangles[0].x1 > 0.2
+
+
+def test_a_record_page_too_long_for_letter_stays_one_longer_page_of_the_rendition():
+    from evidence.rendition import rendition_pdf
+
+    long_page = "\n".join(f"line {n} of a shelter log exported as one long page" for n in range(400))
+
+    drawn = pdfium.PdfDocument(rendition_pdf(["a short page", long_page], kind="text", name="log.txt"))
+
+    assert len(drawn) == 2 and drawn[0].get_size() == (612.0, 792.0) and drawn[1].get_size()[1] > 792.0
+    assert "line 399 of a shelter log" in drawn[1].get_textpage().get_text_range()
