@@ -184,7 +184,7 @@ def pdf_pages(data: bytes) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--redact", action="store_true", help="apply the 49.1 pass to the packet (most pages redrawn)"
+        "--redact", action="store_true", help="apply the 49.1 pass to the packet (pages with a finding get boxes burned in)"
     )
     args = parser.parse_args()
 
@@ -224,7 +224,7 @@ def main() -> int:
             f"render_exhibit_packet  {seconds:6.2f} s (cpu {packet_cpu:5.2f} s)   "
             f"{result.page_count:4d} pages  "
             f"{len(result.pdf) / 1024 / 1024:5.1f} MiB  ({len(exhibits)} exhibits, "
-            f"{len(result.bates)} Bates numbers, {len(result.rerendered)} pages redrawn{privacy})"
+            f"{len(result.bates)} Bates numbers, {len(result.redacted)} pages redacted{privacy})"
         )
 
     (_small_wall, small_cpu, small_pages), (large_seconds, large_cpu, large_pages) = (

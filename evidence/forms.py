@@ -28,7 +28,8 @@ class MultipleFileField(forms.FileField):
 class DocumentUploadForm(forms.Form):
     files = MultipleFileField(
         label="Records",
-        help_text="PDF (text or scanned), Word (.docx), plain text, or images of scanned pages (PNG, JPEG, TIFF).",
+        help_text="PDF (text or scanned), Word (.docx), plain text, images of scanned pages (PNG, JPEG, TIFF), "
+        "or a zip archive of them as an agency sent it.",
         error_messages={"required": "Choose at least one file to upload."},
     )
     record_type = forms.ChoiceField(

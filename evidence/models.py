@@ -60,6 +60,8 @@ class Document(models.Model):
     read_attempts = models.PositiveSmallIntegerField(default=0)  # a file that kills the reader is not retried forever
     processing_started_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Word and text records drawn to pages once when read (evidence/rendition.py): the pages exhibits copy.
+    rendition = models.FileField(upload_to=record_upload_path, max_length=300, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -93,6 +95,9 @@ class Page(models.Model):
     text = models.TextField(blank=True)
     ocr_used = models.BooleanField(default=False)
     ocr_confidence = models.FloatField(null=True, blank=True)
+    # Where the text's words sit on the page's picture (evidence/geometry.py, PageGeometry.to_json); empty when it
+    # could not be measured, and then nothing on the page can be redacted precisely.
+    geometry = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["document", "number"]

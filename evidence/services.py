@@ -14,6 +14,7 @@ from pathlib import Path
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -23,9 +24,12 @@ from audit.services import Actor, audit_record
 from cases.models import Case
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from common.storage import stored_file_local_copy
+from evidence import geometry
+from evidence.archives import archive_members, is_archive
 from evidence.hooks import record_read
 from evidence.models import Document, Page
 from evidence.reading import RecordUnreadable, record_reader
+from evidence.rendition import rendition_pdf
 from evidence.tasks import RECORD_READING
 
 logger = logging.getLogger(__name__)
@@ -66,6 +70,7 @@ class UploadOutcome:
     name: str
     document: Document | None
     error: str | None
+    existing: Document | None = None  # the copy already in the case, when the file was a duplicate
 
 
 def sha256_of(file: File) -> str:
@@ -164,16 +169,29 @@ def document_upload(
 
 
 def documents_upload(*, case: Case, files: list[File], actor: Actor, **metadata) -> list[UploadOutcome]:
-    """Upload several records; one bad file never stops the others."""
+    """Upload several records; one bad file never stops the others. A zip archive is opened and each record in it
+    uploaded the same way (evidence/archives.py), with one outcome per file."""
     outcomes = []
     for file in files:
-        try:
-            document = document_upload(case=case, file=file, actor=actor, **metadata)
-        except RecordRejected as rejection:
-            outcomes.append(UploadOutcome(name=_display_name(file.name or ""), document=None, error=rejection.message))
-        else:
-            outcomes.append(UploadOutcome(name=document.original_name, document=document, error=None))
+        if is_archive(file):
+            archive = _display_name(file.name or "archive.zip")
+            for member in archive_members(file, name=archive):
+                if member.file is None:
+                    outcomes.append(UploadOutcome(name=member.name, document=None, error=member.error))
+                else:
+                    outcomes.append(_upload_one(case, member.file, actor, metadata, shown=member.name))
+            continue
+        outcomes.append(_upload_one(case, file, actor, metadata, shown=_display_name(file.name or "")))
     return outcomes
+
+
+def _upload_one(case: Case, file: File, actor: Actor, metadata: dict, *, shown: str) -> UploadOutcome:
+    try:
+        document = document_upload(case=case, file=file, actor=actor, **metadata)
+    except RecordRejected as rejection:
+        return UploadOutcome(name=shown, document=None, error=rejection.message,
+                             existing=getattr(rejection, "existing", None))
+    return UploadOutcome(name=shown, document=document, error=None)
 
 
 def _fail(document_id: int, reason: str) -> None:
@@ -190,6 +208,7 @@ def _read_pages(document: Document, path: Path) -> int:
         job_start(RECORD_READING, key=document.pk, page_count=total, pages_done=0, processed_at=None)
     done = 0
     for page in reader.pages(path, ocr=settings.RECORD_OCR_ENABLED, ocr_dpi=settings.RECORD_OCR_DPI):
+        measured = _measured(document, path, page)
         with transaction.atomic():
             Page.objects.create(
                 document=document,
@@ -197,6 +216,7 @@ def _read_pages(document: Document, path: Path) -> int:
                 text=page.text,
                 ocr_used=page.ocr_used,
                 ocr_confidence=page.ocr_confidence,
+                geometry=measured,
             )
             done = page.number
             Document.objects.filter(pk=document.pk).update(pages_done=done, page_count=max(total, done))
@@ -223,6 +243,13 @@ def document_read_text(*, document_id: int) -> int:
     try:
         with stored_file_local_copy(document.file.name, storage=document.file.storage) as path:
             done = _read_pages(document, path)
+        if document.file_kind in (Document.FileKind.DOCX, Document.FileKind.TEXT):
+            try:
+                _draw_rendition(document)
+            except (SoftTimeLimitExceeded, FileNotFoundError):
+                raise
+            except Exception:  # the record is read; its exhibits are drawn when first needed instead
+                logger.exception("evidence.rendition_failed", extra={"document_id": document_id})
     except RecordUnreadable as error:
         _fail(document_id, error.message)
         logger.info("evidence.document_unreadable", extra={"document_id": document_id})
@@ -244,6 +271,56 @@ def document_read_text(*, document_id: int) -> int:
         record_read(document_id=document.pk)  # the next link of the chain (extraction's: finding events)
     logger.info("evidence.document_read", extra={"document_id": document_id, "pages": done})
     return done
+
+
+def _measured(document: Document, path: Path, page) -> dict:
+    """The geometry of a page just read (evidence/geometry.py), or {} when it cannot be measured.
+
+    Word and text records are measured on their rendition, once all their pages are read. A page that cannot be
+    measured is still stored: reading must not fail for it, and the packet refuses to guess where its words are."""
+    if document.file_kind not in (Document.FileKind.PDF, Document.FileKind.IMAGE) or not page.text.strip():
+        return {}
+    try:
+        if document.file_kind == Document.FileKind.PDF and not page.ocr_used:
+            return geometry.pdf_page_geometry(path, page.number - 1, page.text).to_json()
+        if document.file_kind == Document.FileKind.PDF:
+            dpi = settings.RECORD_OCR_DPI
+            picture = geometry.render_pdf_page(path, page.number - 1, dpi=dpi, grayscale=True)
+        else:
+            picture = geometry.image_frame(path, page.number - 1)
+            dpi = geometry.image_dpi_of(path)
+        try:
+            return geometry.ocr_page_geometry(picture, page.text, dpi=dpi).to_json()
+        finally:
+            picture.close()
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:
+        logger.exception("evidence.page_geometry_failed", extra={"document_id": document.pk, "page": page.number})
+        return {}
+
+
+def _draw_rendition(document: Document) -> None:
+    """Draw a Word or text record's pages once (evidence/rendition.py) and measure each page on that drawing."""
+    pages = list(document.pages.order_by("number"))
+    pdf = rendition_pdf([p.text for p in pages], kind=document.file_kind, name=document.original_name)
+    old = document.rendition.name if document.rendition else ""
+    document.rendition.save(f"{document.original_name}.pdf", ContentFile(pdf), save=False)
+    Document.objects.filter(pk=document.pk).update(rendition=document.rendition.name)
+    if old and old != document.rendition.name:
+        document.rendition.storage.delete(old)  # a second reading replaces the drawing, leaves no orphan
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as drawn:
+        drawn.write(pdf)
+        drawn.flush()
+        for page in pages:
+            try:
+                measured = geometry.pdf_page_geometry(drawn.name, page.number - 1, page.text, source="rendition")
+            except Exception:
+                logger.exception(
+                    "evidence.page_geometry_failed", extra={"document_id": document.pk, "page": page.number}
+                )
+                continue
+            Page.objects.filter(pk=page.pk).update(geometry=measured.to_json())
 
 
 def document_retry(*, document: Document) -> Document:
@@ -275,3 +352,26 @@ def document_original_open(*, document: Document, actor: Actor) -> File:
     handle = document.file.open("rb")
     audit_record(actor=actor, action=AuditEntry.Action.ORIGINAL_DOWNLOADED, case_id=document.case_id, target=document)
     return handle
+
+
+def page_picture(*, document: Document, number: int, actor: Actor, dpi: int = 100):
+    """A picture of one record page as filed (the PDF page, the image, or the rendition of a Word or text record)
+    with the page and its geometry, for a person to see where something is; audited as a page view.
+
+    Raises Page.DoesNotExist for a page the record does not have, FileNotFoundError when the file is gone."""
+    page = page_view(document=document, number=number, actor=actor)
+    if document.file_kind == Document.FileKind.IMAGE:
+        with stored_file_local_copy(document.file.name, storage=document.file.storage) as path:
+            picture = geometry.image_frame(path, number - 1).copy()  # loaded before the local copy goes
+            scale = dpi / geometry.image_dpi_of(path)
+        if scale < 1:
+            picture = picture.resize((max(1, int(picture.width * scale)), max(1, int(picture.height * scale))))
+        return picture, page
+    stored = document.file
+    if document.file_kind in (Document.FileKind.DOCX, Document.FileKind.TEXT):
+        if not document.rendition:
+            _draw_rendition(document)  # read before renditions were kept: drawn now, as reading draws it
+            page.refresh_from_db(fields=["geometry"])
+        stored = document.rendition
+    with stored_file_local_copy(stored.name, storage=stored.storage) as path:
+        return geometry.render_pdf_page(path, number - 1, dpi=dpi), page

@@ -49,6 +49,8 @@ class ExportExhibit:
     stored_name: str  # the original, in the default storage (a folder or a bucket)
     kind: str
     page_texts: tuple[str, ...]
+    page_geometry: tuple[dict, ...] = ()  # where each page's words are (evidence/geometry.py), for redaction boxes
+    rendition: str | None = None  # Word and text records: the pages drawn when the record was read (stored name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +167,7 @@ def export_data(
     for document_id in order:
         document = documents[document_id]
         pages = tuple(page.text for page in document.pages.all())
+        geometry = tuple(page.geometry for page in document.pages.all())
         first_bates[document_id] = number
         number += len(pages)
         exhibits.append(
@@ -177,6 +180,8 @@ def export_data(
                 stored_name=document.file.name,
                 kind=document.file_kind,
                 page_texts=pages,
+                page_geometry=geometry,
+                rendition=document.rendition.name if document.rendition else None,
             )
         )
 
@@ -236,6 +241,11 @@ def export_data(
             Exhibit(
                 letter=e.letter, description=e.description, record_type=e.record_type, source=e.source,
                 page_count=len(e.page_texts), page_texts=e.page_texts,
+                bates_range=(
+                    f"{bates_label(bates_prefix, first_bates[e.document_id])} – "
+                    f"{bates_label(bates_prefix, first_bates[e.document_id] + len(e.page_texts) - 1)}"
+                    if e.page_texts else ""
+                ),
             )
             for e in exhibits
         ),

@@ -77,6 +77,7 @@ class Exhibit:
     source: str  # "Wexbridge Unified School District"
     page_count: int
     page_texts: tuple[str, ...] = ()  # text of each record page, for the Rule 49.1 pass; never rendered here
+    bates_range: str = ""  # "ASHBY-000001 – ASHBY-000003", as stamped in the packet
 
 
 @dataclass(frozen=True, slots=True)

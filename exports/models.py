@@ -60,6 +60,8 @@ class Export(models.Model):
     draft = models.BooleanField(default=False)  # made despite failing filing checks: watermarked "DRAFT"
     all_records = models.BooleanField(default=False)  # packet of every record, not only the cited ones
     redactions = models.JSONField(default=dict, blank=True)  # private string -> what Rule 49.1 allows
+    # Filing decisions (exports/filing.py): "record:<id>" -> seal/omit/public, "page:<id>:<n>" -> reduce/omit/seal
+    decisions = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     step = models.CharField(max_length=100, blank=True)
     steps_done = models.PositiveSmallIntegerField(default=0)

@@ -48,6 +48,15 @@ class Redactor:
             return text
         return self.pattern.sub(lambda match: self.replacements.get(_normalise(match[0]), "[redacted]"), text)
 
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, replacement) of every private string in `text`, in order: what a page's boxes cover."""
+        if self.pattern is None:
+            return []
+        return [
+            (match.start(), match.end(), self.replacements.get(_normalise(match[0]), "[redacted]"))
+            for match in self.pattern.finditer(text)
+        ]
+
     def finds(self, text: str) -> bool:
         """Whether `text` still holds a private string."""
         return self.pattern is not None and self.pattern.search(text) is not None

@@ -13,7 +13,7 @@ Why WeasyPrint for the PDF, and not LibreOffice converting our DOCX:
   on its user profile, so concurrent export workers contend; WeasyPrint renders in-process.
 - CSS paged media gives what a filing needs directly: Letter pages with 1in margins, "Page N of M"
   (counter(page), counter(pages)), footnotes (float: footnote), headings as PDF bookmarks, and fonts
-  embedded from files shipped in `exports/fonts/`, so the PDF looks the same on any machine.
+  embedded from files shipped in `common/fonts/`, so the PDF looks the same on any machine.
 - The price is two layouts of one value: Word paginates the DOCX itself, so page breaks may differ
   slightly between the formats; the text and structure cannot, because both come from this module.
 
@@ -26,10 +26,10 @@ written here (python-docx has no footnote API).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
 
 from docx import Document as new_docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -43,6 +43,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt, RGBColor
 
+from common.fonts import EMBEDDED_SERIF, FONTS_DIR, SERIF_FILES
 from exports.document import (
     Block,
     BlockQuote,
@@ -60,16 +61,6 @@ from exports.document import (
     runs_for_style,
 )
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-SERIF_FILES = {
-    ("normal", "normal"): "LiberationSerif-Regular.ttf",
-    ("bold", "normal"): "LiberationSerif-Bold.ttf",
-    ("normal", "italic"): "LiberationSerif-Italic.ttf",
-    ("bold", "italic"): "LiberationSerif-BoldItalic.ttf",
-}
-# The family name the PDF's CSS uses for the shipped files: private, so a machine's own fonts can never
-# stand in for them unnoticed (a missing file falls back to a visibly different font).
-EMBEDDED_SERIF = "Narrative Liberation Serif"
 # Word's single line for Liberation Serif (metric-compatible with Times New Roman) is 1.15 em; CSS
 # line-height multiplies the font size, so "double" is 2 x 1.15 em, as Word lays it out.
 SINGLE_LINE_EM = 1.15
@@ -123,6 +114,13 @@ def render_docx(doc: NarrativeDocument) -> bytes:
     document.core_properties.comments = ""
     document.core_properties.keywords = ""
     document.core_properties.subject = ""
+    # Dates and application are ours too: the template says 2013 and "Microsoft Macintosh Word".
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    document.core_properties.created = document.core_properties.modified = now
+    document.core_properties.last_printed = now
+    document.core_properties.revision = 1
+    document.core_properties.category = "Court filing"
+    _docx_application(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -599,12 +597,37 @@ def _docx_signature(document, doc: NarrativeDocument, state: _DocxState) -> None
             paragraph.paragraph_format.keep_with_next = False
 
 
-EXHIBIT_COLUMNS = ("Ex.", "Description", "Record type", "Source", "Pages")
-EXHIBIT_WIDTHS_IN = (0.5, 2.2, 1.3, 1.8, 0.7)
+EXHIBIT_COLUMNS = ("Ex.", "Description", "Record type", "Source", "Pages", "Bates numbers")
+EXHIBIT_WIDTHS_IN = (0.45, 1.85, 1.0, 1.45, 0.55, 1.2)
 
 
 def _exhibit_rows(doc: NarrativeDocument) -> list[tuple[str, ...]]:
-    return [(e.letter, e.description, e.record_type, e.source, str(e.page_count)) for e in doc.exhibits]
+    return [
+        (e.letter, e.description, e.record_type, e.source, str(e.page_count), e.bates_range or "—")
+        for e in doc.exhibits
+    ]
+
+
+APPLICATION = "Mitigation Narrative Builder"
+
+
+def _docx_application(document) -> None:
+    """Replace the template's extended properties (docProps/app.xml) with ours."""
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Application>{APPLICATION}</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+        "<Company></Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>1.0000</AppVersion></Properties>"
+    ).encode()
+    package = document.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = xml
+            return
+    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, xml, package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
 
 
 def _docx_exhibit_index(document, doc: NarrativeDocument, state: _DocxState) -> None:
@@ -724,7 +747,7 @@ def _docx_footnotes_part(document, state: _DocxState) -> None:
 
 
 def render_pdf(doc: NarrativeDocument) -> bytes:
-    """The narrative as a PDF (bytes), with Liberation Serif embedded from `exports/fonts/`."""
+    """The narrative as a PDF (bytes), with Liberation Serif embedded from `common/fonts/`."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -925,8 +948,12 @@ def pdf_html(doc: NarrativeDocument) -> str:
         # position: fixed repeats an element on every page in paged media: the watermark no page can lose.
         parts.insert(0, '<div class="draft-watermark" aria-hidden="true">DRAFT</div>')
     title = escape(doc.title, quote=False)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        # The PDF's own properties: the application and dates are ours, not a template's.
+        f'<meta name="generator" content="{APPLICATION}">'
+        f'<meta name="dcterms.created" content="{now}"><meta name="dcterms.modified" content="{now}"></head>'
         f"<body>{''.join(parts)}</body></html>"
     )
 

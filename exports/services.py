@@ -21,8 +21,9 @@ from common.jobs import job_fail, job_finish, job_queue, job_start
 from common.storage import stored_file_local_copy
 from exports.assemble import ExportData, bates_prefix_for, export_data, export_settings_for
 from exports.checks import filing_checks
+from exports.filing import exhibits_as_decided, filing_items, undecided
 from exports.models import CaseExportSettings, Export
-from exports.privacy import Finding, find_private_data
+from exports.privacy import KIND_LABELS, Finding, find_private_data, propose_minors
 from exports.redaction import document_text, redact_document
 from exports.tasks import EXPORT_RENDERING
 from narratives.models import Narrative, TimelineEvent
@@ -44,16 +45,31 @@ class ExportRefused(Exception):
 class PrivacyFinding:
     where: str  # "the narrative" or "Ex. C, page 4"
     finding: Finding
+    document_id: int | None = None  # the record page it is on, to show it there
+    page: int | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.finding.kind, self.finding.kind)
 
 
 def _minors(settings: CaseExportSettings) -> list[str]:
     return [line.strip() for line in settings.minors.splitlines() if line.strip()]
 
 
+def minors_for(*, data: ExportData, case: Case) -> list[str]:
+    """The minors an export reduces: those named in the filing settings, and those the records and the narrative
+    show to be minors today (a son or daughter named, a name with an age or birth year under 18), proposed
+    across the whole case so a child named with an age on one page is found by name on every other."""
+    named = _minors(export_settings_for(case=case))
+    texts = [document_text(data.document), *(text for exhibit in data.exhibits for text in exhibit.page_texts)]
+    proposed = {name: None for text in texts for name in propose_minors(text, adults=[case.client_name])}
+    return list(dict.fromkeys([*named, *proposed]))
+
+
 def privacy_findings(*, data: ExportData, case: Case) -> list[PrivacyFinding]:
     """Everything Rule 49.1 reduces, in the narrative and in every exhibit page, with where it is."""
-    settings = export_settings_for(case=case)
-    minors = _minors(settings)
+    minors = minors_for(data=data, case=case)
     dobs = [case.client_dob] if case.client_dob else []
     found = [
         PrivacyFinding("the narrative", f)
@@ -62,7 +78,7 @@ def privacy_findings(*, data: ExportData, case: Case) -> list[PrivacyFinding]:
     for exhibit in data.exhibits:
         for number, text in enumerate(exhibit.page_texts, 1):
             found += [
-                PrivacyFinding(f"Ex. {exhibit.letter}, page {number}", f)
+                PrivacyFinding(f"Ex. {exhibit.letter}, page {number}", f, exhibit.document_id, number)
                 for f in find_private_data(text, minors=minors, known_dobs=dobs)
             ]
     return found
@@ -87,16 +103,65 @@ def refusal_of(data: ExportData) -> ExportRefused | None:
     return None
 
 
+# What Rule 49.1 reduces without exception and the pass finds by shape and label: a public filing may never drop
+# one. Minors' names and home addresses can be false positives (a letterhead, a namesake), so a person may.
+REQUIRED_KINDS = frozenset({"ssn", "taxpayer_id", "birth_date", "financial_account"})
+
+
+def floor_refusal(*, data: ExportData, case: Case, redactions: dict[str, str] | None) -> ExportRefused | None:
+    """Why a public export must not go out with these reductions, or None: decisions missing, or a required
+    finding dropped. Checked on the server, whatever the form or the script sent."""
+    if redactions is None:
+        return ExportRefused(
+            "A public export needs the privacy review's decisions: review the findings (or export under seal)."
+        )
+    dropped = [
+        item for item in privacy_findings(data=data, case=case)
+        if item.finding.kind in REQUIRED_KINDS and item.finding.text.strip()
+        and " ".join(item.finding.text.split()) not in {" ".join(k.split()) for k in redactions}
+    ]
+    if dropped:
+        places = "; ".join(
+            f"{item.finding.kind.replace('_', ' ')} in {item.where}" for item in dropped[:5]
+        ) + ("; …" if len(dropped) > 5 else "")
+        return ExportRefused(
+            f"A public filing must reduce every social-security, taxpayer and account number and every full birth "
+            f"date, but {len(dropped)} would be left in full ({places}). Keep those reductions, or export under seal."
+        )
+    return None
+
+
+def decisions_refusal(*, data: ExportData, case: Case, decisions: dict[str, str] | None) -> ExportRefused | None:
+    """Why a public export must wait for filing decisions (exports/filing.py), or None."""
+    missing = undecided(filing_items(data=data, case=case), decisions or {})
+    if not missing:
+        return None
+    listed = "; ".join(
+        f"Ex. {item.letter}{f', page {item.page}' if item.kind == 'withheld' else ''}: {item.what}"
+        for item in missing[:5]
+    ) + ("; …" if len(missing) > 5 else "")
+    return ExportRefused(
+        f"{len(missing)} filing decision(s) are not made yet ({listed}). Decide how each is filed before a public "
+        "export."
+    )
+
+
 @transaction.atomic
 def export_create(
     *, narrative: Narrative, actor: Actor, sealed: bool, all_records: bool = False,
-    redactions: dict[str, str] | None = None, draft: bool = False,
+    redactions: dict[str, str] | None = None, decisions: dict[str, str] | None = None, draft: bool = False,
 ) -> Export:
     """Check the narrative can go to court, then queue its files (audited); raises ExportRefused naming the problem.
 
-    `redactions` are the privacy findings the user kept (private text -> reduction); a sealed export has none."""
+    `redactions` are the privacy findings the user kept (private text -> reduction); a sealed export has none.
+    `decisions` settle the records with confidentiality notices and the pages stating withheld facts
+    (exports/filing.py); a public export needs one for each."""
     data = export_data(narrative=narrative, sealed=sealed, all_records=all_records)
     refusal = refusal_of(data)
+    if refusal is None and not sealed:
+        refusal = floor_refusal(data=data, case=narrative.case, redactions=redactions) or decisions_refusal(
+            data=data, case=narrative.case, decisions=decisions
+        )
     if refusal is not None:
         raise refusal
     problems = filing_checks(data=data, case=narrative.case, settings=export_settings_for(case=narrative.case))
@@ -106,6 +171,8 @@ def export_create(
             + " Fix these, or export a draft.",
             problems=tuple(problems),
         )
+    items = filing_items(data=data, case=narrative.case)
+    kept = {item.key: (decisions or {})[item.key] for item in items if (decisions or {}).get(item.key) in item.choices}
     export = Export.objects.create(
         case=narrative.case,
         narrative=narrative,
@@ -114,11 +181,12 @@ def export_create(
         draft=draft,
         all_records=all_records,
         redactions={} if sealed else dict(redactions or {}),
+        decisions=kept,
         requested_by=actor.user,
         step="Waiting for a worker",
     )
     audit_record(actor=actor, action=AuditEntry.Action.EXPORTED, case_id=export.case_id, target=export,
-                 detail={"sealed": sealed, "draft": draft, "redactions": len(export.redactions)})
+                 detail={"sealed": sealed, "draft": draft, "redactions": len(export.redactions), "decisions": kept})
     job_queue(EXPORT_RENDERING, key=export.pk)
     return export
 
@@ -148,7 +216,7 @@ def _progress(export_id: int, step: str, done: int) -> None:
 
 def export_render(*, export_id: int) -> bool:
     """Produce (or produce again) the files of one export; safe to run twice. Returns True when done."""
-    from exports.packet import PacketExhibit, render_exhibit_packet
+    from exports.packet import PacketExhibit, RedactionUnlocated, render_exhibit_packet
     from exports.render import render_docx, render_pdf
 
     export = Export.objects.select_related("narrative__case").filter(pk=export_id).first()
@@ -174,13 +242,27 @@ def export_render(*, export_id: int) -> bool:
         settings = export_settings_for(case=export.case)
         with contextlib.ExitStack() as copies:  # the packet reads originals by path: local copies, then gone
             packet = render_exhibit_packet(
-                [PacketExhibit(e.letter, e.description, copies.enter_context(stored_file_local_copy(e.stored_name)),
-                               e.kind, e.page_texts) for e in data.exhibits],
+                [
+                    PacketExhibit(
+                        e.letter, e.description, copies.enter_context(stored_file_local_copy(e.stored_name)), e.kind,
+                        e.page_texts, e.page_geometry,
+                        copies.enter_context(stored_file_local_copy(e.rendition)) if e.rendition else None,
+                        **changes,
+                    )
+                    for e, changes in exhibits_as_decided(
+                        data=data, case=export.case, decisions=export.decisions, sealed=export.sealed
+                    )
+                ],
                 bates_prefix=bates_prefix_for(case=export.case, settings=settings),
                 redactions=None if export.sealed else export.redactions,
+                title=f"Exhibits to {export.case.docket_number} ({'sealed' if export.sealed else 'public'})",
+                made_at=export.created_at,
             )
     except ExportRefused as refusal:
         job_fail(EXPORT_RENDERING, key=export.pk, reason=refusal.message)
+        return False
+    except RedactionUnlocated as unlocated:
+        job_fail(EXPORT_RENDERING, key=export.pk, reason=str(unlocated))
         return False
     except Exception:
         logger.exception("exports.render_failed", extra={"export_id": export_id})

@@ -10,10 +10,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import Actor
 from cases.access import case_for_request
+from evidence.models import Page
+from evidence.selectors import document_get
+from evidence.services import page_picture
 from exports.assemble import export_data, export_settings_for
 from cases.services import COURT_FIELDS, case_court_set
 from exports.checks import filing_checks
+from exports.filing import filing_items
 from exports.forms import CourtForm, ExportRequestForm, ExportSettingsForm
+from exports.pictures import finding_outlined
 from exports.models import Export
 from exports.redaction import redactions_from_findings
 from exports.services import ExportRefused, export_create, export_file_open, privacy_findings, refusal_of
@@ -54,7 +59,11 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
         return redirect("exports:export_prepare", case_id=case.pk, narrative_id=narrative.pk)
 
     data = export_data(narrative=narrative, sealed=False)
-    findings = privacy_findings(data=data, case=case)
+    # Findings and decisions over every record, so either packet (cited records, or all) has all it needs.
+    everything = export_data(narrative=narrative, sealed=False, all_records=True)
+    findings = privacy_findings(data=everything, case=case)
+    items = filing_items(data=everything, case=case)
+    decisions = {item.key: request.POST.get(f"decision:{item.key}", "") for item in items}
     if "export" in request.POST and request_form.is_valid():
         sealed = request_form.cleaned_data["sealed"]
         kept = set(request.POST.getlist("redact"))
@@ -64,6 +73,7 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
                 narrative=narrative, actor=Actor.from_request(request), sealed=sealed,
                 all_records=request_form.cleaned_data["all_records"], redactions=redactions,
                 draft=request_form.cleaned_data["draft"],
+                decisions={key: choice for key, choice in decisions.items() if choice},
             )
         except ExportRefused as refusal:
             messages.error(request, refusal.message)
@@ -77,8 +87,28 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
             "case": case, "narrative": narrative, "data": data, "refusal": refusal_of(data),
             "findings": list(enumerate(findings)), "settings_form": settings_form, "request_form": request_form,
             "court_form": court_form, "problems": filing_checks(data=data, case=case, settings=settings),
+            "items": [(item, decisions.get(item.key, "")) for item in items],
         },
     )
+
+
+@login_required
+@require_GET
+def finding_picture_view(
+    request: HttpRequest, case_id: int, narrative_id: int, document_id: int, number: int, start: int, end: int
+) -> HttpResponse:
+    """The record page a finding is on, with the box that will be burned over it outlined (PNG)."""
+    narrative = _narrative_for(request, case_id, narrative_id)
+    document = document_get(document_id=document_id)
+    if document is None or document.case_id != narrative.case_id:
+        raise Http404("No such record in this case.")
+    try:
+        picture, page = page_picture(document=document, number=number, actor=Actor.from_request(request))
+    except (Page.DoesNotExist, FileNotFoundError):
+        raise Http404("No picture of this page.") from None
+    response = HttpResponse(finding_outlined(picture, page.text, page.geometry, start, end), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -12,7 +12,7 @@ from extraction.pipeline.taxonomy import LIFE_EVENT_CATEGORIES
 from evidence.selectors import page_texts
 from extraction.models import EventCandidate
 from narratives.hooks import client_naming
-from narratives.models import EventSource, Narrative, NarrativeSection, SectionVersion, TimelineEvent
+from narratives.models import Consent, EventSource, Narrative, NarrativeSection, SectionVersion, TimelineEvent
 from narratives.richtext import cited_event_ids, uncited_paragraphs
 from narratives.statements import ClientNaming, FactText, write_statement
 
@@ -206,3 +206,12 @@ def section_warnings(*, case: Case, body: str) -> dict:
         "uncited": uncited_paragraphs(body),
         "withheld": [{"id": e.pk, "date": e.date, "summary": e.summary[:140]} for e in withheld],
     }
+
+
+def withheld_sources(*, case: Case, document_ids: Collection[int]) -> list[EventSource]:
+    """Where the records state facts the client withheld: each source span of a withheld event, with its event."""
+    return list(
+        EventSource.objects.select_related("event")
+        .filter(event__case=case, event__consent=Consent.WITHHELD, document_id__in=list(document_ids))
+        .order_by("document_id", "page_number", "start")
+    )

@@ -74,6 +74,7 @@ EXPECTED = {
     "exports:export_list": "page",
     "exports:export_status": "page",
     "exports:export_download": "page",
+    "exports:finding_picture": "page",
 }
 # Adding an event from a page without a selection sends the team back to the page (302); outsiders get 404.
 KINDS["redirect_in_case"] = lambda v: 302 if v in TEAM or v == "anonymous" else 404
@@ -91,6 +92,8 @@ PARAMETERS = {
     "action": lambda o: "rename",
     "export_id": lambda o: o["export"].pk,
     "kind": lambda o: "pdf",
+    "start": lambda o: 0,  # a character range of a page's text
+    "end": lambda o: 4,
 }
 
 

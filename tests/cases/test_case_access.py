@@ -62,6 +62,8 @@ def _url(name: str, params: tuple[str, ...], document: Document) -> str:
         "engagement_id": engagement.pk,
         "entry_id": engagement.log_entries.first().pk,
         "goal_id": document.case.goal_items.first().pk,
+        "start": 0,  # a character range of a page's text
+        "end": 4,
     }
     missing = set(params) - set(values)
     assert not missing, f"add a value for {missing} to this test so {name} is checked"

@@ -222,3 +222,116 @@ def test_an_export_left_running_by_a_dead_worker_is_queued_again(filing, sent_ta
 
     assert requeued == [export.pk] and sent_tasks == [("exports.tasks.export_render", (export.pk,))]
     assert Export.objects.get(pk=fresh.pk).status == Export.Status.RUNNING
+
+
+def test_the_server_refuses_a_public_export_with_no_decisions_or_a_required_finding_dropped(filing, client):
+    case, narrative, user, _documents, _events = filing
+
+    with pytest.raises(ExportRefused, match="decisions"):
+        export_create(narrative=narrative, actor=Actor(user=user), sealed=False)
+    with pytest.raises(ExportRefused, match=r"ssn in Ex\. B, page 1"):
+        export_create(narrative=narrative, actor=Actor(user=user), sealed=False, redactions={})
+    client.force_login(user)
+    url = reverse("exports:export_prepare", kwargs={"case_id": case.pk, "narrative_id": narrative.pk})
+    posted = client.post(url, {"export": "1"}, follow=True)  # every box unchecked, as a hand-made POST would
+    assert "would be left in full" in posted.content.decode()
+    assert not narrative.exports.exists()
+    sealed = export_create(narrative=narrative, actor=Actor(user=user), sealed=True)  # under seal nothing is reduced
+    assert sealed.pk
+
+
+def test_the_exhibit_index_gives_each_exhibits_bates_range_and_the_word_file_is_ours(filing):
+    _case, narrative, user, _documents, _events = filing
+
+    export = _export(narrative, user, sealed=True)
+
+    word = docx.Document(io.BytesIO(export.docx_file.read()))
+    index = word.tables[-1]
+    assert [c.text for c in index.rows[0].cells][-1] == "Bates numbers"
+    assert [c.text for c in index.rows[1].cells][-1] == "SAMPLE-000001 – SAMPLE-000001"
+    assert word.core_properties.created.year >= 2025 and word.core_properties.author == ""
+    app = next(p for p in word.part.package.parts if p.partname == "/docProps/app.xml")
+    assert b"Mitigation Narrative Builder" in app.blob and b"Macintosh" not in app.blob
+
+
+TREATMENT_TEXT = (
+    "CRESTLINE RECOVERY SERVICES\nThis record is protected by federal confidentiality rules (42 CFR Part 2).\n"
+    "Client admitted to the intensive outpatient program.\n"
+)
+
+
+def _with_withheld_and_notice(filing):
+    case, narrative, user, documents, events = filing
+    treatment = _record(case, "treatment.txt", TREATMENT_TEXT, "Crestline Recovery Services")
+    # A fact the client withheld, stated on the school record's page: not cited, but the page goes to court.
+    withheld = TimelineEventFactory(case=case, category="education", summary="He was retained.",
+                                    consent=Consent.WITHHELD)
+    start = SCHOOL_TEXT.index("In March 2009")
+    EventSourceFactory(event=withheld, document=documents["school"], page_number=1, start=start,
+                       end=start + len("In March 2009 he was retained in the fourth grade."))
+    return case, narrative, user, {**documents, "treatment": treatment}
+
+
+def _public(narrative, user, decisions):
+    findings = privacy_findings(data=export_data(narrative=narrative, sealed=False, all_records=True),
+                                case=narrative.case)
+    export = export_create(narrative=narrative, actor=Actor(user=user), sealed=False, all_records=True,
+                           redactions={f.finding.text: f.finding.replacement for f in findings}, decisions=decisions)
+    assert export_render(export_id=export.pk), export.failure_reason
+    export.refresh_from_db()
+    return export
+
+
+def test_withheld_pages_and_notice_records_must_be_decided_before_a_public_export(filing):
+    case, narrative, user, documents = _with_withheld_and_notice(filing)
+    data = export_data(narrative=narrative, sealed=False, all_records=True)
+    from exports.filing import filing_items
+
+    items = {item.key: item for item in filing_items(data=data, case=case)}
+
+    assert set(items) == {f"page:{documents['school'].pk}:1", f"record:{documents['treatment'].pk}"}
+    assert "42 CFR Part 2" in items[f"record:{documents['treatment'].pk}"].what
+    with pytest.raises(ExportRefused, match="2 filing decision"):
+        _public(narrative, user, {})
+
+
+def test_a_withheld_passage_is_reduced_and_a_notice_record_filed_under_seal(filing):
+    _case, narrative, user, documents = _with_withheld_and_notice(filing)
+
+    export = _public(narrative, user, {f"page:{documents['school'].pk}:1": "reduce",
+                                       f"record:{documents['treatment'].pk}": "seal"})
+
+    packet = " ".join(_pdf_text(export.packet_file.read()).split())
+    assert "retained in the fourth grade" not in packet and "[withheld]" in packet
+    assert "BRENNAN COUNTY SCHOOLS" in packet  # the rest of the page is still there
+    assert "Filed under seal" in packet and "intensive outpatient" not in packet
+    assert export.decisions == {f"page:{documents['school'].pk}:1": "reduce",
+                                f"record:{documents['treatment'].pk}": "seal"}
+
+
+def test_a_page_left_out_keeps_its_bates_number(filing):
+    _case, narrative, user, documents = _with_withheld_and_notice(filing)
+
+    export = _public(narrative, user, {f"page:{documents['school'].pk}:1": "omit",
+                                       f"record:{documents['treatment'].pk}": "public"})
+
+    packet = " ".join(_pdf_text(export.packet_file.read()).split())
+    assert "retained in the fourth grade" not in packet and "BRENNAN COUNTY SCHOOLS" not in packet
+    assert "This page is not included in this filing. Ex. B · SAMPLE-000002" in packet
+    assert "intensive outpatient" in packet  # filed publicly, as decided
+
+
+def test_export_narrative_accepts_the_safe_defaults_and_says_what_it_decided(filing, tmp_path):
+    case, narrative, _user, documents = _with_withheld_and_notice(filing)
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match=f"record:{documents['treatment'].pk}"):
+        call_command("export_narrative", "--case", case.docket_number, "--all-records", "--out", str(tmp_path))
+    call_command("export_narrative", "--case", case.docket_number, "--all-records", "--accept-defaults",
+                 "--out", str(tmp_path), stdout=out)
+
+    printed = out.getvalue()
+    assert "Filing decision: Ex. C (substance use treatment record under 42 CFR Part 2" in printed
+    assert "File it under seal" in printed and "Reduce the passage" in printed
+    packet = " ".join(_pdf_text((tmp_path / "exhibits.pdf").read_bytes()).split())
+    assert "[withheld]" in packet and "Filed under seal" in packet

@@ -150,3 +150,118 @@ def test_sample_records_keep_no_full_birth_date_after_redaction():
         assert "Maya" not in redacted, path.name
     letters = redact((GOLD / "A09_letters_of_support.txt").read_text(), minors=MINORS)
     assert "my daughter, M.D., who was born in 2018" in letters
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # SSNs in other layouts.
+        ("Social Security Number (SSN): 123-45-6789", [("ssn", "123-45-6789", "XXX-XX-6789")]),
+        ("S.S.N. 123.45.6789", [("ssn", "123.45.6789", "XXX-XX-6789")]),
+        ("ID on file 123 45 6789 (verified)", [("ssn", "123 45 6789", "XXX-XX-6789")]),
+        ("SSN:\t\n078-05-1120", [("ssn", "078-05-1120", "XXX-XX-1120")]),
+        ("SSN: XXX-XX-1120", []),  # already reduced as the rule allows
+        # Full birth dates in other formats.
+        ("DOB: 11-Jun-1995", [("birth_date", "11-Jun-1995", "1995")]),
+        ("born on the 11th of June, 1995 at", [("birth_date", "11th of June, 1995", "1995")]),
+        ("D/O/B 6/11/95", [("birth_date", "6/11/95", "1995")]),
+        ("Date of Birth (mm/dd/yyyy): 03/04/1990", [("birth_date", "03/04/1990", "1990")]),
+        # Benefits and financial accounts.
+        ("Medicaid ID: AB1234567C", [("financial_account", "AB1234567C", "XXXXXX567C")]),
+        ("SNAP case # 4455-2210-99", [("financial_account", "4455-2210-99", "XXXX-XX10-99")]),
+        ("POLICY REMINDER: Residents who leave", []),
+    ],
+)
+def test_other_layouts_of_numbers_and_dates_are_found(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MARCHETTI FORENSIC & CLINICAL PSYCHOLOGY, PLLC\n19 Tanner's Row, Suite 4, Wexbridge, AD 40912 - (555) 014-6610",
+        "WEXBRIDGE RESCUE MISSION - MEN'S EMERGENCY SHELTER\n501 Depot Street, Wexbridge, AD 40910\nClient notes",
+        "Office of Student Records - 77 Lantern Way, Wexbridge, AD 40911 - (555) 014-7700",
+        "Please remit to Brennan County Probation, 300 Court Street, Wexbridge, AD 40911",
+        "880 Foundry Street, Wexbridge, AD 40913\nTel (555) 014-8800",
+    ],
+)
+def test_letterhead_and_agency_addresses_are_not_home_addresses(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "On 3/2 client signed a lease for a flat at 12 Orchard Lane, Brennan, AD 40915 with his cousin.",
+            [("home_address", "12 Orchard Lane, Brennan, AD 40915", "Brennan, AD")],
+        ),
+        ("He rents a room at 45 Mill Road from a coworker.", [("home_address", "45 Mill Road", STREET_OMITTED)]),
+        (
+            "Mr. Devon Ashby\n1140 Eastgate Avenue\nWexbridge, AD 40911\n\nDear Mr. Ashby:",
+            [("home_address", "1140 Eastgate Avenue\nWexbridge, AD 40911", "Wexbridge, AD")],
+        ),
+        (
+            "BRENNAN COUNTY DCFS\nClient address: 9 Birch Court, Wexbridge, AD 40911",
+            [("home_address", "9 Birch Court, Wexbridge, AD 40911", "Wexbridge, AD")],
+        ),
+    ],
+)
+def test_home_addresses_in_prose_and_forms_are_found(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Devon is the father of my daughter, Maya, who was born in August 2018.", ["Maya"]),
+        ("He has two children, Jaden and Amira Cole, born 2016 and 2019.", ["Jaden", "Amira Cole"]),
+        ("His children Jaden (6) and Amira (4) visit on Sundays (2025 note).", ["Jaden", "Amira"]),
+        ("his niece Lila Ortiz (born 2012) stays with them", ["Lila Ortiz"]),
+        ("Mr. Ashby's son, Elijah, attends kindergarten.", ["Elijah"]),
+        ("In 2003 his brother Keith, age 7, was placed with him.", []),  # seven then, an adult now
+        ("The maternal grandmother, Loretta Ashby (age 51), lives nearby.", []),
+        ("Devon (age 5) and his sister Tanya (age 8) were removed in 2000.", []),  # the client, and an adult
+        ("He reports strong motivation related to his daughter.", []),
+    ],
+)
+def test_minors_are_proposed_from_the_records(text, expected):
+    from exports.privacy import propose_minors
+
+    assert propose_minors(text, today=dt.date(2026, 12, 1), adults=["Devon Michael Ashby"]) == expected
+
+
+def test_a_proposed_minor_is_reduced_to_initials_everywhere():
+    from exports.privacy import propose_minors
+
+    pages = ["My daughter, Maya, was born in August 2018.", "He picks Maya up every weekend."]
+    minors = [name for page in pages for name in propose_minors(page, today=dt.date(2026, 12, 1))]
+
+    assert [redact(page, minors=minors) for page in pages] == [
+        "My daughter, M., was born in 2018.",
+        "He picks M. up every weekend.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Father of baby, Raymond Toller, is held in the county jail.", []),  # the father, not the baby
+        ("they have one child, Elijah Marcus Delacroix (DOB 06/30/2011), who", ["Elijah Marcus Delacroix"]),
+        ("On 11/18/1999 a neighbour reported that Keith (age 8) had been left alone.", []),  # 8 in 1999
+        ("the Children's Services caseworker placed Renata and Wade with their aunt", []),
+    ],
+)
+def test_minor_proposals_read_who_is_named_and_when(text, expected):
+    from exports.privacy import propose_minors
+
+    assert propose_minors(text, today=dt.date(2026, 12, 1)) == expected
+
+
+def test_a_birth_year_is_not_taken_for_the_year_an_age_was_written():
+    from exports.privacy import propose_minors
+
+    text = "NOTICE 01/15/2024\nDate of birth: June 11th, 1995\n\nHousehold: his children Jaden (6) and Amira (4) stay"
+
+    assert propose_minors(text, today=dt.date(2026, 12, 1), adults=["Devon Ashby"]) == ["Jaden", "Amira"]

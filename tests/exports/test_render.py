@@ -255,10 +255,11 @@ def test_docx_caption_label_signature_index_and_certificate(docx_inline):
         "Record type",
         "Source",
         "Pages",
+        "Bates numbers",
     ]
     assert [row.cells[0].text for row in index.rows[1:]] == ["A", "B", "C", "D"]
     # Grid and cell widths agree (LibreOffice reads the grid, Word the cells).
-    assert [column.width for column in index.columns] == [Inches(w) for w in (0.5, 2.2, 1.3, 1.8, 0.7)]
+    assert [column.width for column in index.columns] == [Inches(w) for w in (0.45, 1.85, 1.0, 1.45, 0.55, 1.2)]
     assert [cell.width for cell in index.rows[1].cells] == [column.width for column in index.columns]
     certificate = next(p for p in docx_inline.paragraphs if p.text == "CERTIFICATE OF SERVICE")
     assert certificate.paragraph_format.page_break_before
@@ -330,7 +331,7 @@ def test_pdf_embeds_liberation_serif_from_the_repo(pdf_inline):
             )
             fonts[str(font["/BaseFont"])] = "/FontFile2" in descriptor.get_object()
 
-    # The CSS names only a private family backed by exports/fonts/, so these can only come from there.
+    # The CSS names only a private family backed by common/fonts/, so these can only come from there.
     assert fonts and all("LiberationSerif" in name.replace("-", "") for name in fonts), fonts
     assert all(fonts.values())
     assert any("Bold" in name for name in fonts) and any("Italic" in name for name in fonts)
@@ -429,3 +430,16 @@ def test_docx_settings_name_the_footnote_separators():
 
     assert '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>' in settings
     assert settings.index("w:footnotePr") < settings.index("<w:compat")
+
+
+def test_both_files_carry_our_own_properties(docx_inline, pdf_inline):
+    import io
+
+    import pypdf
+
+    info = pypdf.PdfReader(io.BytesIO(pdf_inline)).metadata
+    app = next(p for p in docx_inline.part.package.parts if p.partname == "/docProps/app.xml")
+
+    assert info.creator == "Mitigation Narrative Builder" and info.creation_date.year >= 2025
+    assert b"<Application>Mitigation Narrative Builder</Application>" in app.blob
+    assert docx_inline.core_properties.created.year >= 2025 and docx_inline.core_properties.revision == 1

@@ -1,9 +1,15 @@
 """Write a narrative's court files to a folder, through the same services as the web export.
 
-    python manage.py export_narrative --case 23-CF-00417 [--narrative ID] [--sealed] --out DIR
+    python manage.py export_narrative --case 23-CF-00417 [--narrative ID] [--sealed] [--all-records]
+        [--decide KEY=CHOICE ...] [--accept-defaults] --out DIR
 
 Writes narrative.docx, narrative.pdf and exhibits.pdf (public versions, every Rule 49.1 finding reduced,
-unless --sealed) and exits non-zero with the reason when the export is refused."""
+unless --sealed) and exits non-zero with the reason when the export is refused.
+
+Filing decisions (exports/filing.py) are made with --decide, e.g. `--decide record:12=seal` for a record with a
+confidentiality notice (seal, omit or public) or `--decide page:12:3=reduce` for a page stating a withheld fact
+(reduce, omit or seal); --accept-defaults takes the safe choice for every item not decided (notice-bearing
+records under seal, withheld passages reduced). The decisions are printed either way."""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from audit.services import Actor
 from cases.selectors import case_for_docket
 from exports.assemble import export_data, export_settings_for
 from exports.checks import filing_checks
+from exports.filing import describe, filing_items, safe_decisions, undecided
 from exports.models import Export
 from exports.redaction import redactions_from_findings
 from exports.services import ExportRefused, export_create, export_render, privacy_findings
@@ -35,9 +42,13 @@ class Command(BaseCommand):
         parser.add_argument("--all-records", action="store_true", help="Every record in the packet, not only cited ones.")
         parser.add_argument("--out", required=True, type=Path, help="Folder to write the files to (created if needed).")
         parser.add_argument("--as-user", default=None, help="Username recorded as the exporter (default: the case's creator).")
+        parser.add_argument("--decide", action="append", default=[], metavar="KEY=CHOICE",
+                            help="A filing decision, e.g. record:12=seal or page:12:3=reduce (repeatable).")
+        parser.add_argument("--accept-defaults", action="store_true",
+                            help="Take the safe choice for every filing decision not given with --decide.")
 
     def handle(self, *args, case: str, narrative: int | None, sealed: bool, all_records: bool, out: Path,
-               as_user: str | None, draft: bool, **options) -> None:
+               as_user: str | None, draft: bool, decide: list[str], accept_defaults: bool, **options) -> None:
         found = case_for_docket(docket_number=case)
         if found is None:
             raise CommandError(f"No case with docket number {case!r}.")
@@ -52,8 +63,18 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user {as_user!r}.")
 
-        redactions = {}
         data = export_data(narrative=chosen, sealed=sealed, all_records=all_records)
+        items = filing_items(data=data, case=found)
+        decisions = self._decisions(decide, items, accept_defaults=accept_defaults)
+        for line in describe(items, decisions):
+            self.stdout.write(f"Filing decision: {line}")
+        missing = undecided(items, decisions)
+        if missing and not sealed:
+            raise CommandError(
+                "Export refused. Decide how these are filed (or pass --accept-defaults): "
+                + "; ".join(f"{item.key} ({item.what}; choices: {', '.join(item.choices)})" for item in missing)
+            )
+        redactions = {}
         problems = filing_checks(data=data, case=found, settings=export_settings_for(case=found))
         if problems:
             listing = "\n".join(f"  {n}. {p.message}" for n, p in enumerate(problems, 1))
@@ -69,7 +90,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Privacy pass ({data.document.privacy_label}): {len(findings)} findings reduced.")
         try:
             export = export_create(narrative=chosen, actor=Actor(user=user), sealed=sealed, all_records=all_records,
-                                   redactions=redactions, draft=draft)
+                                   redactions=redactions, draft=draft, decisions=decisions)
         except ExportRefused as refusal:
             raise CommandError(f"Export refused. {refusal.message}") from refusal
         export_render(export_id=export.pk)  # in this process: a script wants the files when the command ends
@@ -84,3 +105,20 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Wrote the {label} narrative.docx, narrative.pdf and exhibits.pdf ({export.packet_pages} pages) to {out}"
         ))
+
+    @staticmethod
+    def _decisions(given: list[str], items, *, accept_defaults: bool) -> dict[str, str]:
+        known = {item.key: item for item in items}
+        decisions: dict[str, str] = {}
+        for entry in given:
+            key, _, choice = entry.partition("=")
+            key, choice = key.strip(), choice.strip()
+            if key not in known:
+                listed = ", ".join(known) or "none for this export"
+                raise CommandError(f"--decide {entry!r}: no such filing decision (this export has: {listed}).")
+            if choice not in known[key].choices:
+                raise CommandError(f"--decide {entry!r}: choose one of {', '.join(known[key].choices)}.")
+            decisions[key] = choice
+        if accept_defaults:
+            decisions = {**safe_decisions(items), **decisions}
+        return decisions
