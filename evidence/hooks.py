@@ -13,3 +13,8 @@ record_columns = Hook(
     signature="(*, documents: list[Document]) -> tuple[str, dict[int, str]]; a column of the case page's records "
     "table: its title and the text per document id",
 )
+page_span_actions = Hook(
+    "page_span_actions",
+    signature="(*, request: HttpRequest, case: Case, document_id: int, number: int, start: int, end: int) -> "
+    "tuple[str, str] | None; a link offered on a span of a page's text (a search hit): its label and URL, or None",
+)

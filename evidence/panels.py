@@ -1,4 +1,4 @@
-"""The evidence app's panel on the case page: the records table and the upload form."""
+"""The evidence app's panels: the records table and upload form on the case page, the search box on every case page."""
 
 from __future__ import annotations
 
@@ -18,3 +18,10 @@ def records_panel(*, request: HttpRequest, case: Case, upload_form: DocumentUplo
         "rows": [(document, [values.get(document.pk, "") for _title, values in columns]) for document in documents],
         "upload_form": upload_form or DocumentUploadForm(),
     }
+
+
+def search_box(*, request: HttpRequest, case: Case, **_) -> dict:
+    """The header's search box, holding the words searched for on the search page and on a page opened from it."""
+    match = request.resolver_match
+    searching = match is not None and match.app_name == "evidence"
+    return {"search_text": request.GET.get("q", "") if searching else ""}

@@ -25,6 +25,8 @@ from common.jobs import job_fail, job_finish, job_queue, job_start
 from evidence.hooks import record_read
 from evidence.models import Document, Page
 from evidence.reading import RecordUnreadable, record_reader
+from evidence.search import SearchQuery
+from evidence.selectors import SearchResults, record_search
 from evidence.tasks import RECORD_READING
 
 logger = logging.getLogger(__name__)
@@ -268,3 +270,12 @@ def document_original_open(*, document: Document, actor: Actor) -> File:
     handle = document.file.open("rb")
     audit_record(actor=actor, action=AuditEntry.Action.ORIGINAL_DOWNLOADED, case_id=document.case_id, target=document)
     return handle
+
+
+def records_search(*, case: Case, query: SearchQuery, actor: Actor) -> SearchResults:
+    """The case's pages holding the query, grouped by record; audited with counts only (the words searched for
+    may name the client, and the log never holds record text)."""
+    results = record_search(case=case, query=query)
+    audit_record(actor=actor, action=AuditEntry.Action.RECORDS_SEARCHED, case_id=case.pk,
+                 detail={"records": len(results.records), "pages": results.page_total})
+    return results

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,8 +13,19 @@ from cases.access import case_for_request
 from cases.panels import RECORD_PAGE_TOOLS, RECORD_STATUS, panels_render
 from cases.views import case_page
 from evidence.forms import DocumentUploadForm
+from evidence.hooks import page_span_actions
 from evidence.models import Document, Page
-from evidence.services import document_original_open, document_retry, document_view, documents_upload, page_view
+from evidence.search import marked_segments, match_spans, search_query_parse
+from evidence.services import (
+    document_original_open,
+    document_retry,
+    document_view,
+    documents_upload,
+    page_view,
+    records_search,
+)
+
+MAX_QUERY_LENGTH = 300
 
 CONTENT_TYPES = {
     Document.FileKind.PDF: "application/pdf",
@@ -92,7 +105,16 @@ def document_page_view(request: HttpRequest, case_id: int, document_id: int, num
         page = page_view(document=document, number=number, actor=Actor.from_request(request))
     except Page.DoesNotExist:
         raise Http404("No such page.") from None
+    query = search_query_parse(request.GET.get("q", "")[:MAX_QUERY_LENGTH])
     start, end = _highlight(request, len(page.text))
+    if end > start:
+        segments = [(page.text[:start], ""), (page.text[start:end], "cited"), (page.text[end:], "")]
+    elif query:  # opened from a search hit: every match on the page is marked
+        spans = match_spans(page_ids=[page.pk], query=query).get(page.pk, ())
+        segments = [(text, "hit" if is_match else "") for text, is_match in marked_segments(page.text, spans)]
+    else:
+        segments = [(page.text, "")]
+    pager_query = f"?q={quote(query.text)}" if query else ""
     return render(
         request,
         "evidence/page_detail.html",
@@ -100,9 +122,9 @@ def document_page_view(request: HttpRequest, case_id: int, document_id: int, num
             "case": document.case,
             "document": document,
             "page": page,
-            "before": page.text[:start],
-            "highlight": page.text[start:end],
-            "after": page.text[end:],
+            "segments": [(text, mark) for text, mark in segments if text],
+            "query": query,
+            "pager_query": pager_query,
             "previous_number": number - 1 if number > 1 else None,
             "next_number": number + 1 if number < (document.page_count or 0) else None,
             "tools": panels_render(place=RECORD_PAGE_TOOLS, request=request, case=document.case, document=document,
@@ -154,3 +176,35 @@ def document_retry_view(request: HttpRequest, case_id: int, document_id: int) ->
     else:
         messages.info(request, f"{document.original_name} is {document.get_status_display().lower()}; nothing to retry.")
     return redirect("evidence:document_detail", case_id=case_id, document_id=document.pk)
+
+
+@login_required
+@require_GET
+def case_search_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = case_for_request(request, case_id)
+    text = request.GET.get("q", "")
+    query = search_query_parse(text[:MAX_QUERY_LENGTH])
+    results = records_search(case=case, query=query, actor=Actor.from_request(request)) if query else None
+    records = []
+    for record in results.records if results else ():
+        hits = [
+            (hit, [action for action in page_span_actions(
+                request=request, case=case, document_id=record.document.pk, number=hit.number,
+                start=hit.sentence_start, end=hit.sentence_end) if action])
+            for hit in record.hits
+        ]
+        snippet_numbers = {hit.number for hit in record.hits}
+        records.append((record, hits, [n for n in record.numbers if n not in snippet_numbers]))
+    return render(
+        request,
+        "evidence/search.html",
+        {
+            "case": case,
+            "text": text,
+            "query": query,
+            "results": results,
+            "records": records,
+            "too_long": len(text) > MAX_QUERY_LENGTH,
+            "q": quote(query.text),
+        },
+    )
