@@ -7,6 +7,7 @@ app_name = "evidence"
 urlpatterns = [
     path("cases/<int:case_id>/search/", views.case_search_view, name="case_search"),
     path("cases/<int:case_id>/records/upload/", views.document_upload_view, name="document_upload"),
+    path("cases/<int:case_id>/records/status/", views.records_status_view, name="records_status"),
     path("cases/<int:case_id>/records/<int:document_id>/", views.document_detail_view, name="document_detail"),
     path(
         "cases/<int:case_id>/records/<int:document_id>/status/", views.document_status_view, name="document_status"

@@ -10,11 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.services import Actor
 from cases.access import case_for_request
-from cases.panels import RECORD_PAGE_TOOLS, RECORD_STATUS, panels_render
+from cases.panels import RECORD_PAGE_TOOLS, RECORD_PANELS, RECORD_STATUS, panels_render
 from cases.views import case_page
 from evidence.forms import DocumentUploadForm
 from evidence.hooks import page_span_actions
 from evidence.models import Document, Page
+from evidence.panels import records_table
+from evidence.selectors import document_list
 from evidence.search import marked_segments, match_spans, search_query_parse
 from evidence.services import (
     document_original_open,
@@ -75,7 +77,9 @@ def document_detail_view(request: HttpRequest, case_id: int, document_id: int) -
             "case": document.case,
             "document": document,
             "pages": pages,
+            "busy": records_table(documents=[document]).rows[0].busy,
             "status_panels": panels_render(place=RECORD_STATUS, request=request, case=document.case, document=document),
+            "panels": panels_render(place=RECORD_PANELS, request=request, case=document.case, document=document),
         },
     )
 
@@ -84,6 +88,7 @@ def document_detail_view(request: HttpRequest, case_id: int, document_id: int) -
 @require_GET
 def document_status_view(request: HttpRequest, case_id: int, document_id: int) -> JsonResponse:
     document = _document_for(request, case_id, document_id)
+    (row,) = records_table(documents=[document]).rows
     return JsonResponse(
         {
             "status": document.status,
@@ -93,6 +98,33 @@ def document_status_view(request: HttpRequest, case_id: int, document_id: int) -
             "percent": document.progress_percent,
             "failure_reason": document.failure_reason,
             "finished": document.is_finished,
+            "busy": row.busy,  # reading, or work of another app on the record (finding its events), under way
+        }
+    )
+
+
+@login_required
+@require_GET
+def records_status_view(request: HttpRequest, case_id: int) -> JsonResponse:
+    """The case page's records table as it is now: the page polls this while reading or finding events goes on."""
+    case = case_for_request(request, case_id)
+    table = records_table(documents=list(document_list(case=case)))
+    return JsonResponse(
+        {
+            "records": [
+                {
+                    "id": row.document.pk,
+                    "status": row.document.status,
+                    "status_label": row.document.get_status_display(),
+                    "pages_done": row.document.pages_done,
+                    "page_count": row.document.page_count,
+                    "failure_reason": row.document.failure_reason,
+                    "cells": list(row.cells),
+                    "busy": row.busy,
+                }
+                for row in table.rows
+            ],
+            "busy": any(row.busy for row in table.rows),
         }
     )
 

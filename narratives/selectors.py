@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cases.models import Case
 from extraction.pipeline.taxonomy import LIFE_EVENT_CATEGORIES
@@ -160,3 +160,23 @@ def section_warnings(*, case: Case, body: str) -> dict:
         "uncited": uncited_paragraphs(body),
         "withheld": [{"id": e.pk, "date": e.date, "summary": e.summary[:140]} for e in withheld],
     }
+
+
+def events_citing(*, document) -> QuerySet[TimelineEvent]:
+    """The accepted events resting on this record (each once), in timeline order, with their sources loaded."""
+    return (
+        TimelineEvent.objects.filter(case_id=document.case_id, sources__document=document)
+        .distinct()
+        .prefetch_related(Prefetch("sources", queryset=EventSource.objects.filter(document=document)))
+        .order_by(F("date_sort").asc(nulls_last=True), "pk")
+    )
+
+
+def event_counts_by_document(*, documents) -> dict[int, int]:
+    """Per record: how many accepted events cite it."""
+    rows = (
+        EventSource.objects.filter(document__in=documents)
+        .values("document_id")
+        .annotate(events=Count("event_id", distinct=True))
+    )
+    return {row["document_id"]: row["events"] for row in rows}
