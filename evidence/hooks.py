@@ -30,3 +30,8 @@ page_span_actions = Hook(
     signature="(*, request: HttpRequest, case: Case, document_id: int, number: int, start: int, end: int) -> "
     "tuple[str, str] | None; a link offered on a span of a page's text (a search hit): its label and URL, or None",
 )
+record_removing = Hook(
+    "record_removing",
+    signature="(*, document: Document, actor: Actor) -> dict[str, int]; called in the transaction that removes a "
+    "record, before its row goes: let go of it (rows that protect it) and say what was done, in counts for the audit",
+)

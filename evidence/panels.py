@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from cases.models import Case
-from evidence.forms import DocumentUploadForm
+from evidence.forms import DocumentsDetailsForm, DocumentUploadForm
 from evidence.hooks import record_columns
 from evidence.models import Document
 from evidence.selectors import document_list
@@ -20,6 +20,7 @@ def records_panel(*, request: HttpRequest, case: Case, upload_form: DocumentUplo
         "column_titles": table.titles,
         "rows": [(row.document, row.cells, row.busy) for row in table.rows],
         "upload_form": upload_form or DocumentUploadForm(),
+        "bulk_form": DocumentsDetailsForm(documents=case.documents.none(), auto_id="bulk-%s"),
     }
 
 

@@ -14,15 +14,17 @@ from pathlib import Path
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import Actor, audit_record
-from cases.models import Case
+from cases.models import Case, CaseMembership
+from cases.selectors import case_role_of
 from common.jobs import job_fail, job_finish, job_queue, job_start
-from evidence.hooks import record_read
+from evidence.hooks import record_read, record_removing
 from evidence.models import Document, Page
 from evidence.reading import RecordUnreadable, record_reader
 from evidence.search import SearchQuery
@@ -246,6 +248,82 @@ def document_retry(*, document: Document) -> Document:
     job_queue(RECORD_READING, key=document.pk, pages_done=0, read_attempts=0)
     document.refresh_from_db()
     return document
+
+
+# ---- a record's details, and its removal ------------------------------------------------------------------------
+
+DETAILS = ("record_type", "source", "description", "dates_from", "dates_to", "date_received")
+RECORD_REMOVERS = {CaseMembership.Role.ATTORNEY, CaseMembership.Role.MITIGATION_SPECIALIST}
+
+
+@transaction.atomic
+def document_details_update(*, document: Document, actor: Actor, **details) -> Document:
+    """Change a record's details (type, source, description, dates): what the exhibit index prints. Audited with
+    the names of the fields changed, not their values. ValidationError (nothing saved) if they do not fit."""
+    unknown = set(details) - set(DETAILS)
+    if unknown:
+        raise TypeError(f"not a record detail: {', '.join(sorted(unknown))}")
+    changed = sorted(name for name, value in details.items() if getattr(document, name) != value)
+    if not changed:
+        return document
+    for name in changed:
+        setattr(document, name, details[name])
+    document.full_clean(exclude=["file"])
+    document.save(update_fields=changed)
+    audit_record(actor=actor, action=AuditEntry.Action.RECORD_DETAILS_CHANGED, case_id=document.case_id,
+                 target=document, detail={"fields": changed})
+    return document
+
+
+@transaction.atomic
+def documents_details_update(*, documents: list[Document], actor: Actor, **details) -> int:
+    """Set the same details on several records of one case, all or none (ValidationError names the record that
+    refused them). Returns how many records changed."""
+    changed = 0
+    for document in documents:
+        before = {name: getattr(document, name) for name in details}
+        try:
+            document_details_update(document=document, actor=actor, **details)
+        except ValidationError as error:
+            raise ValidationError(f"{document.original_name}: {' '.join(error.messages)}") from error
+        changed += before != {name: getattr(document, name) for name in details}
+    return changed
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRemoval:
+    name: str
+    pages: int
+    counts: dict[str, int]  # what the apps above did: proposals removed, facts flagged, evidence links removed
+
+
+def document_removal_allowed(*, document: Document, user) -> bool:
+    return case_role_of(case=document.case, user=user) in RECORD_REMOVERS
+
+
+@transaction.atomic
+def document_remove(*, document: Document, actor: Actor) -> RecordRemoval:
+    """Remove a record from its case: its pages and proposals go, the facts citing it stay but are flagged for
+    review (the apps above do that through `record_removing`), the stored file is deleted once the removal is
+    committed, and the audit log keeps an entry. Only the case's attorney or mitigation specialist may."""
+    if not document_removal_allowed(document=document, user=actor.user):
+        raise PermissionDenied("Only the case's attorney or mitigation specialist can remove a record.")
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status == Document.Status.PROCESSING:
+        raise ValidationError("This record is being read right now; remove it once reading has finished.")
+    counts: dict[str, int] = {}
+    for result in record_removing(document=document, actor=actor):
+        for name, count in (result or {}).items():
+            counts[name] = counts.get(name, 0) + count
+    removal = RecordRemoval(name=document.original_name, pages=document.pages.count(), counts=counts)
+    audit_record(actor=actor, action=AuditEntry.Action.RECORD_REMOVED, case_id=document.case_id, target=document,
+                 detail={"pages": removal.pages, **counts})
+    storage, stored_name, document_id = document.file.storage, document.file.name, document.pk
+    document.delete()
+    # The file goes only once the rows are gone for good: a rolled-back removal keeps a record that opens.
+    transaction.on_commit(lambda: storage.delete(stored_name))
+    logger.info("evidence.document_removed", extra={"document_id": document_id, "case_id": document.case_id})
+    return removal
 
 
 # ---- reads of privileged material: each is audited ------------------------------------------------------------

@@ -3,25 +3,32 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Actor
 from cases.access import case_for_request
 from cases.panels import RECORD_PAGE_TOOLS, RECORD_PANELS, RECORD_STATUS, panels_render
 from cases.views import case_page
-from evidence.forms import DocumentUploadForm
+from evidence.forms import DocumentDetailsForm, DocumentsDetailsForm, DocumentUploadForm
 from evidence.hooks import page_span_actions
 from evidence.models import Document, Page
 from evidence.panels import records_table
 from evidence.selectors import document_list
 from evidence.search import marked_segments, match_spans, search_query_parse
 from evidence.services import (
+    DETAILS,
+    document_details_update,
     document_original_open,
+    document_remove,
+    document_removal_allowed,
     document_retry,
     document_view,
+    documents_details_update,
     documents_upload,
     page_view,
     records_search,
@@ -78,6 +85,7 @@ def document_detail_view(request: HttpRequest, case_id: int, document_id: int) -
             "document": document,
             "pages": pages,
             "busy": records_table(documents=[document]).rows[0].busy,
+            "can_remove": document_removal_allowed(document=document, user=request.user),
             "status_panels": panels_render(place=RECORD_STATUS, request=request, case=document.case, document=document),
             "panels": panels_render(place=RECORD_PANELS, request=request, case=document.case, document=document),
         },
@@ -240,3 +248,64 @@ def case_search_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "q": quote(query.text),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_details_view(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
+    document = _document_for(request, case_id, document_id)
+    form = DocumentDetailsForm(request.POST if request.method == "POST" else None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document_details_update(document=Document.objects.get(pk=document.pk), actor=Actor.from_request(request),
+                                    **{name: form.cleaned_data[name] for name in DETAILS})
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{document.original_name}: details saved.")
+            return redirect("evidence:document_detail", case_id=case_id, document_id=document.pk)
+    return render(request, "evidence/document_details.html", {"case": document.case, "document": document,
+                                                              "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def documents_details_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = case_for_request(request, case_id)
+    form = DocumentsDetailsForm(request.POST, documents=case.documents.all())
+    if form.is_valid():
+        try:
+            changed = documents_details_update(documents=list(form.cleaned_data["documents"]),
+                                               actor=Actor.from_request(request), **form.changes())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Details set on {changed} record{'s' if changed != 1 else ''}.")
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(reverse("cases:case_detail", kwargs={"case_id": case.pk}) + "#records")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_remove_view(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
+    document = _document_for(request, case_id, document_id)
+    if not document_removal_allowed(document=document, user=request.user):
+        raise PermissionDenied("Only the case's attorney or mitigation specialist can remove a record.")
+    if request.method == "POST":
+        try:
+            removal = document_remove(document=document, actor=Actor.from_request(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("evidence:document_detail", case_id=case_id, document_id=document.pk)
+        flagged = removal.counts.get("facts_flagged", 0)
+        messages.success(
+            request,
+            f"{removal.name} removed, with its {removal.pages} page{'s' if removal.pages != 1 else ''}"
+            f" and {removal.counts.get('proposals_removed', 0)} proposal(s) waiting for review."
+            + (f" {flagged} fact{'s' if flagged != 1 else ''} that cited it {'are' if flagged != 1 else 'is'} flagged "
+               "for review on the timeline." if flagged else ""),
+        )
+        return redirect("cases:case_detail", case_id=case_id)
+    return render(request, "evidence/document_remove.html", {"case": document.case, "document": document})

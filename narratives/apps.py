@@ -8,7 +8,7 @@ class NarrativesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases.panels import CASE_TOOLS, RECORD_PAGE_TOOLS, RECORD_PANELS, RECORD_STATUS, panel_register
-        from evidence.hooks import page_span_actions, record_columns
+        from evidence.hooks import page_span_actions, record_columns, record_removing
         from narratives.panels import (
             add_event_action,
             case_tools,
@@ -16,6 +16,7 @@ class NarrativesConfig(AppConfig):
             record_facts_column,
             record_review_status,
         )
+        from narratives.services import record_sources_release
 
         panel_register(place=CASE_TOOLS, name="narratives", template="narratives/_case_tools.html",
                        context=case_tools, order=10)
@@ -24,5 +25,6 @@ class NarrativesConfig(AppConfig):
         panel_register(place=RECORD_PAGE_TOOLS, name="add_event", template="narratives/_record_page_tools.html")
         page_span_actions.register(add_event_action)
         record_columns.register(record_facts_column)
+        record_removing.register(record_sources_release)
         panel_register(place=RECORD_PANELS, name="facts", template="narratives/_record_facts.html",
                        context=record_facts)
