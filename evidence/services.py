@@ -14,6 +14,7 @@ from pathlib import Path
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -26,6 +27,7 @@ from cases.selectors import case_role_of
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from evidence.hooks import record_read, record_removing
 from evidence.models import Document, Page
+from evidence.pictures import KINDS_WITH_PICTURES, NoPicture, page_picture_png
 from evidence.reading import RecordUnreadable, record_reader
 from evidence.search import SearchQuery
 from evidence.selectors import SearchResults, record_search
@@ -319,11 +321,51 @@ def document_remove(*, document: Document, actor: Actor) -> RecordRemoval:
     audit_record(actor=actor, action=AuditEntry.Action.RECORD_REMOVED, case_id=document.case_id, target=document,
                  detail={"pages": removal.pages, **counts})
     storage, stored_name, document_id = document.file.storage, document.file.name, document.pk
+    pictures = _pictures_folder(document)
     document.delete()
-    # The file goes only once the rows are gone for good: a rolled-back removal keeps a record that opens.
-    transaction.on_commit(lambda: storage.delete(stored_name))
+
+    def delete_files() -> None:
+        storage.delete(stored_name)
+        _files_delete(storage, pictures)
+
+    # The files go only once the rows are gone for good: a rolled-back removal keeps a record that opens.
+    transaction.on_commit(delete_files)
     logger.info("evidence.document_removed", extra={"document_id": document_id, "case_id": document.case_id})
     return removal
+
+
+# ---- page pictures ----------------------------------------------------------------------------------------------
+
+
+def page_picture_open(*, document: Document, number: int) -> File:
+    """The picture (PNG) of a page of the record, drawn from the original on its first view and kept for the next.
+
+    NoPicture when the page has none (Word and text records, a page the record does not have). Not audited: it is
+    shown with the page, whose view is."""
+    if document.file_kind not in KINDS_WITH_PICTURES or not document.pages.filter(number=number).exists():
+        raise NoPicture(f"record {document.pk} has no picture of page {number}")
+    storage = document.file.storage
+    name = f"{_pictures_folder(document)}/page-{number}.png"
+    if not storage.exists(name):
+        drawn = page_picture_png(Path(document.file.path), kind=document.file_kind, number=number)
+        saved = storage.save(name, ContentFile(drawn))
+        if saved != name:  # drawn by two requests at once: keep the first, drop the copy
+            storage.delete(saved)
+        logger.info("evidence.page_picture_drawn", extra={"document_id": document.pk, "page": number})
+    return storage.open(name, "rb")
+
+
+def _pictures_folder(document: Document) -> str:
+    return f"pictures/case-{document.case_id}/record-{document.pk}"
+
+
+def _files_delete(storage, folder: str) -> None:
+    try:
+        _folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        storage.delete(f"{folder}/{name}")
 
 
 # ---- reads of privileged material: each is audited ------------------------------------------------------------

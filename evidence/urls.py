@@ -23,6 +23,11 @@ urlpatterns = [
         name="document_page",
     ),
     path(
+        "cases/<int:case_id>/records/<int:document_id>/pages/<int:number>/picture.png",
+        views.page_picture_view,
+        name="page_picture",
+    ),
+    path(
         "cases/<int:case_id>/records/<int:document_id>/original/",
         views.document_original_view,
         name="document_original",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from evidence.hooks import page_span_actions
 from evidence.models import Document, Page
 from evidence.panels import records_table
 from evidence.selectors import document_list
+from evidence.pictures import KINDS_WITH_PICTURES, NoPicture
 from evidence.search import marked_segments, match_spans, search_query_parse
 from evidence.services import (
     DETAILS,
@@ -29,12 +31,14 @@ from evidence.services import (
     document_retry,
     document_view,
     documents_details_update,
+    page_picture_open,
     documents_upload,
     page_view,
     records_search,
 )
 
 MAX_QUERY_LENGTH = 300
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     Document.FileKind.PDF: "application/pdf",
@@ -163,6 +167,7 @@ def document_page_view(request: HttpRequest, case_id: int, document_id: int, num
             "document": document,
             "page": page,
             "segments": [(text, mark) for text, mark in segments if text],
+            "has_picture": document.file_kind in KINDS_WITH_PICTURES,
             "query": query,
             "pager_query": pager_query,
             "previous_number": number - 1 if number > 1 else None,
@@ -183,6 +188,24 @@ def _highlight(request: HttpRequest, length: int) -> tuple[int, int]:
     start = max(0, min(start, length))
     end = max(start, min(end, length))
     return start, end
+
+
+@login_required
+@require_GET
+def page_picture_view(request: HttpRequest, case_id: int, document_id: int, number: int) -> FileResponse:
+    document = _document_for(request, case_id, document_id)
+    try:
+        picture = page_picture_open(document=document, number=number)
+    except NoPicture:
+        raise Http404("This page has no picture.") from None
+    except FileNotFoundError:
+        raise Http404("The stored file is missing.") from None
+    except Exception:  # a damaged original: the page view still shows the page's text
+        logger.exception("evidence.page_picture_failed", extra={"document_id": document.pk, "page": number})
+        raise Http404("The page's picture could not be drawn.") from None
+    response = FileResponse(picture, content_type="image/png")
+    response["Cache-Control"] = "private, no-store"  # privileged: never kept in a shared cache or on disk
+    return response
 
 
 @login_required
