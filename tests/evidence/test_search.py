@@ -227,3 +227,20 @@ def test_sqlite_index_triggers_dropped_by_a_table_rebuild_are_put_back():
 
     assert _numbers(page.document.case, "enrolled") == [(unindexed.document_id, unindexed.number)]
     assert search_index_repair(connection=connection) is False
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL computes the index in a column, no triggers")
+def test_every_migrate_puts_back_triggers_a_table_rebuild_dropped():
+    """A later migration that alters evidence_page (SQLite copies the table) must not leave the index behind."""
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER evidence_page_fts_update")
+    page = PageFactory(text=RETAINED)
+
+    call_command("migrate", verbosity=0, interactive=False)
+    Page.objects.filter(pk=page.pk).update(text="Enrolled in a GED class.")
+
+    assert _numbers(page.document.case, "enrolled") == [(page.document_id, page.number)]
+    assert _numbers(page.document.case, "retained") == []
