@@ -322,13 +322,20 @@ def document_remove_view(request: HttpRequest, case_id: int, document_id: int) -
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("evidence:document_detail", case_id=case_id, document_id=document.pk)
-        flagged = removal.counts.get("facts_flagged", 0)
-        messages.success(
-            request,
-            f"{removal.name} removed, with its {removal.pages} page{'s' if removal.pages != 1 else ''}"
-            f" and {removal.counts.get('proposals_removed', 0)} proposal(s) waiting for review."
-            + (f" {flagged} fact{'s' if flagged != 1 else ''} that cited it {'are' if flagged != 1 else 'is'} flagged "
-               "for review on the timeline." if flagged else ""),
-        )
+        messages.success(request, _removal_message(removal))
         return redirect("cases:case_detail", case_id=case_id)
     return render(request, "evidence/document_remove.html", {"case": document.case, "document": document})
+
+
+def _removal_message(removal) -> str:
+    def count(number: int, word: str) -> str:
+        return f"{number} {word}{'' if number == 1 else 's'}"
+
+    waiting = removal.counts.get("proposals_removed", 0)
+    flagged = removal.counts.get("facts_flagged", 0)
+    message = f"{removal.name} removed, with its {count(removal.pages, 'page')}"
+    message += f" and {count(waiting, 'proposal')} waiting for review." if waiting else "."
+    if flagged:
+        message += (f" {count(flagged, 'fact')} that cited it {'is' if flagged == 1 else 'are'} flagged for review "
+                    "on the timeline.")
+    return message

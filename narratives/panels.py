@@ -23,7 +23,11 @@ from narratives.timeline import when
 
 
 def case_tools(*, request: HttpRequest, case: Case, **_) -> dict:
-    return {"review_counts": candidate_counts(case=case), "event_count": case.timeline_events.count()}
+    return {
+        "review_counts": candidate_counts(case=case),
+        "event_count": case.timeline_events.count(),
+        "flagged_count": case.timeline_events.exclude(review_flag="").count(),
+    }
 
 
 def record_review_status(*, request: HttpRequest, case: Case, document: Document, **_) -> dict:

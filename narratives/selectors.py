@@ -22,6 +22,7 @@ class TimelineFilters:
     document_id: int | None = None
     subject: str = ""
     key_facts_only: bool = False
+    flagged_only: bool = False  # facts flagged for review (a record they cited was removed)
     consent: str = ""
     text: str = ""
 
@@ -51,6 +52,8 @@ def timeline_list(
         joined = True
     if filters.subject:
         events = events.filter(subject__iexact=filters.subject)
+    if filters.flagged_only:
+        events = events.exclude(review_flag="")
     if filters.key_facts_only:
         events = events.filter(key_fact=True)
     if filters.consent:

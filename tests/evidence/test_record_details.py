@@ -177,7 +177,7 @@ def test_removing_a_record_flags_its_facts_and_keeps_an_audit_entry(client, cite
     assert entry.detail == {"pages": 2, "proposals_removed": 1, "facts_flagged": 1, "engagement_evidence_removed": 1}
     assert page_matches(case_id=document.case_id, query=search_query_parse("retained")) == []
     body = response.content.decode()
-    assert "removed, with its 2 pages and 1 proposal(s)" in body and "1 fact that cited it is flagged" in body
+    assert "removed, with its 2 pages and 1 proposal waiting for review." in body and "1 fact that cited it is flagged" in body
 
 
 def test_a_flagged_fact_shows_on_the_timeline_until_someone_has_checked_it(client, cited_record):
@@ -222,3 +222,18 @@ def test_a_record_being_read_is_not_removed(cited_record):
         document_remove(document=document, actor=Actor(user=_member(document.case)))
 
     assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_the_case_page_and_the_timeline_lead_to_the_facts_flagged_for_review(client, cited_record):
+    document, event, _other = cited_record
+    user = _member(document.case, CaseMembership.Role.ATTORNEY)
+    TimelineEventFactory(case=document.case, summary="Unrelated and unflagged.")
+    document_remove(document=document, actor=Actor(user=user))
+    client.force_login(user)
+
+    case_page = client.get(reverse("cases:case_detail", kwargs={"case_id": document.case_id})).content.decode()
+    flagged = client.get(reverse("narratives:timeline", kwargs={"case_id": document.case_id}), {"flagged": "on"})
+
+    assert "⚠ 1 fact to check again" in case_page
+    body = flagged.content.decode()
+    assert f'id="event-{event.pk}"' in body and "Unrelated and unflagged." not in body
