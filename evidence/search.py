@@ -207,10 +207,16 @@ def marked_segments(text: str, spans: tuple[tuple[int, int], ...]) -> Segments:
 
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s)|\n[ \t]*\n")
 MAX_SENTENCE = 400
+_TABLE_ROW = re.compile(r"\t|\S {3,}\S.* {3,}\S")  # cells split by tabs (Word, PDF tables) or wide gaps (OCR)
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence (or paragraph, or table row's line) holding the span [start, end): what "add as event" quotes."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if _TABLE_ROW.search(text[line_start:line_end]):  # a row of a table or form: its line is the statement
+        return line_start, line_end
     sentence_start = 0
     for found in _SENTENCE_END.finditer(text, 0, start):
         sentence_start = found.end()

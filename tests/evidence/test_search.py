@@ -244,3 +244,13 @@ def test_every_migrate_puts_back_triggers_a_table_rebuild_dropped():
 
     assert _numbers(page.document.case, "enrolled") == [(page.document_id, page.number)]
     assert _numbers(page.document.case, "retained") == []
+
+
+@pytest.mark.parametrize("row", [
+    "2002-03\t2\t38\tU\tRETAINED - repeat grade 2",
+    "Harlow MS   Fighting   3-day out-of-school suspension",
+])
+def test_a_match_in_a_table_row_quotes_the_row(row):
+    text = f"Year\tGrade\tStatus\n{row}\nCERTIFICATION. Records are released under FERPA."
+    start = text.index(row) + row.index(row.split()[2])
+    assert text[slice(*sentence_around(text, start, start + 2))] == row
