@@ -4,8 +4,8 @@ import logging
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,20 +19,20 @@ from evidence.forms import DocumentDetailsForm, DocumentsDetailsForm, DocumentUp
 from evidence.hooks import page_span_actions
 from evidence.models import Document, Page
 from evidence.panels import records_table
-from evidence.selectors import document_list
 from evidence.pictures import KINDS_WITH_PICTURES, NoPicture
 from evidence.search import marked_segments, match_spans, search_query_parse
+from evidence.selectors import document_list
 from evidence.services import (
     DETAILS,
     document_details_update,
     document_original_open,
-    document_remove,
     document_removal_allowed,
+    document_remove,
     document_retry,
     document_view,
     documents_details_update,
-    page_picture_open,
     documents_upload,
+    page_picture_open,
     page_view,
     records_search,
 )

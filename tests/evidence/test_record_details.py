@@ -21,7 +21,7 @@ from evidence.services import document_remove
 from exports.assemble import exhibit_description
 from extraction.models import DocumentExtraction, EventCandidate
 from narratives.models import EventSource, TimelineEvent
-from tests.exports.test_export_flow import _export, filing  # noqa: F401 (a fixture)
+from tests.exports import test_export_flow as export_flow
 from tests.factories import (
     DocumentFactory,
     EngagementFactory,
@@ -33,6 +33,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+filing = export_flow.filing  # the export tests' case: two records, two approved facts, a narrative citing both
 
 
 def _member(case, role=CaseMembership.Role.MITIGATION_SPECIALIST):
@@ -122,7 +123,7 @@ def test_a_renamed_record_is_named_so_in_the_next_exports_exhibit_index(filing, 
     client.post(_details_url(documents["school"]), {"record_type": "school", "source": "Brennan County Schools",
                                                     "description": "Cumulative record, Brennan County Schools"})
 
-    export = _export(narrative, user)
+    export = export_flow._export(narrative, user)
 
     index = [table for table in docx.Document(io.BytesIO(export.docx_file.read())).tables
              if table.rows[0].cells[0].text == "Ex."][0]
