@@ -111,7 +111,26 @@
     window.setTimeout(tick, 1500);
   }
 
+  // Records table: one box ticks every record for "Set details of the selected records" (shown only with script).
+  function setupSelectAll() {
+    const all = document.getElementById("select-all-records");
+    if (!all) return;
+    const boxes = Array.from(document.querySelectorAll("table.records input[name='documents']"));
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      boxes.forEach(function (box) { box.checked = all.checked; });
+    });
+    boxes.forEach(function (box) {
+      box.addEventListener("change", function () {
+        const ticked = boxes.filter(function (b) { return b.checked; }).length;
+        all.checked = ticked === boxes.length;
+        all.indeterminate = ticked > 0 && ticked < boxes.length;
+      });
+    });
+  }
+
   setupDropzone();
+  setupSelectAll();
   pollRecord();
   pollCaseRecords();
 })();

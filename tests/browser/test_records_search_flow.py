@@ -4,6 +4,7 @@ update by itself."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -84,7 +85,7 @@ def test_search_opens_the_scanned_page_and_a_hit_becomes_a_fact_of_the_record(de
 
 
 @pytest.mark.browser
-def test_the_records_table_counts_update_by_themselves_while_events_are_found(demo, live_server, page, screenshot):
+def test_the_records_table_updates_by_itself_and_sets_details_on_a_selection(demo, live_server, page, screenshot):
     letter = Document.objects.get(case=demo, original_name="A07_employment_letter.docx")
     extraction = DocumentExtraction.objects.get(document=letter)
     extraction.status = DocumentExtraction.Status.RUNNING
@@ -102,3 +103,15 @@ def test_the_records_table_counts_update_by_themselves_while_events_are_found(de
     expect(cell).to_contain_text(f"{waiting + 1} waiting", timeout=15_000)  # no reload: the page polls
     assert page.locator(f"tr[data-document-id='{letter.pk}']").get_attribute("data-busy") == "0"
     screenshot("records-table-updated")
+
+    page.check("#select-all-records")
+    page.click("text=Set details of the selected records")
+    page.fill("#bulk-date_received", "2024-01-15")
+    screenshot("records-selected-for-details")
+    page.click("text=Apply to selected")
+    page.wait_for_selector(".messages .success")
+    count = Document.objects.filter(case=demo).count()
+    assert f"Details set on {count} records." in page.inner_text(".messages")
+    assert set(Document.objects.filter(case=demo).values_list("date_received", flat=True)) == {
+        datetime.date(2024, 1, 15)
+    }
