@@ -514,7 +514,8 @@ def record_sources_release(*, document, actor: Actor, **_) -> dict[str, int]:
     if not pages_by_event:
         return {"facts_flagged": 0}
     who = (actor.user.get_full_name() or actor.user.get_username()) if actor.user is not None else "the office"
-    on = timezone.localdate().strftime("%b %-d, %Y")
+    today = timezone.localdate()
+    on = f"{today:%b} {today.day}, {today.year}"
     for event in TimelineEvent.objects.filter(pk__in=pages_by_event):
         pages = ", ".join(str(number) for number in pages_by_event[event.pk])
         flag = (f"The record it cited, “{document.original_name}” (p. {pages}), was removed on {on} by {who}. "
