@@ -16,12 +16,14 @@ from django.utils.safestring import SafeString
 from cases.models import Case
 
 # The places of the case's pages, and what each panel's context function is given besides request and case.
+CASE_HEADER = "case_header"  # every case page's header, beside the breadcrumbs (drawn by {% case_place %})
 CASE_TOOLS = "case_tools"  # the case page's work bar (buttons)
 CASE_PANELS = "case_panels"  # the case page's cards below the client and the team
 RECORD_STATUS = "record_status"  # a record's page, under its reading status; given document
+RECORD_PANELS = "record_panels"  # a record's page, cards between its status and its pages; given document
 RECORD_PAGE_TOOLS = "record_page_tools"  # a record page's tools above its text; given document and page
 NARRATIVE_TOOLS = "narrative_tools"  # a narrative's editor, its tool bar (buttons); given narrative
-PLACES = (CASE_TOOLS, CASE_PANELS, RECORD_STATUS, RECORD_PAGE_TOOLS, NARRATIVE_TOOLS)
+PLACES = (CASE_HEADER, CASE_TOOLS, CASE_PANELS, RECORD_STATUS, RECORD_PANELS, RECORD_PAGE_TOOLS, NARRATIVE_TOOLS)
 
 
 @dataclass(frozen=True, slots=True)

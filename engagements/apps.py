@@ -10,9 +10,12 @@ class EngagementsConfig(AppConfig):
         from cases.panels import CASE_PANELS, panel_register
         from engagements import hooks
         from engagements.panels import advocates_work_panel
+        from engagements.services import record_evidence_release
+        from evidence.hooks import record_removing
         from narratives.hooks import client_naming, draft_notes, draft_wordings, event_accepted
 
         event_accepted.register(hooks.on_event_accepted)
+        record_removing.register(record_evidence_release)
         draft_wordings.register(hooks.draft_wordings)
         draft_notes.register(hooks.draft_notes)
         client_naming.register(hooks.client_naming)

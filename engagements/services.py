@@ -641,3 +641,10 @@ def collateral_flag_remove(*, flag: CollateralFlag, actor: Actor) -> None:
     case_id, concern = flag.case_id, flag.concern
     flag.delete()
     _audit(actor, AuditEntry.Action.COLLATERAL_CHANGED, case_id=case_id, concern=concern, removed=True)
+
+
+def record_evidence_release(*, document, actor: Actor, **_) -> dict[str, int]:
+    """A record is being removed: it stops being evidence of any engagement (its citation on the engagement's
+    event is flagged by narratives). Returns how many links went."""
+    removed, _by_model = EngagementEvidence.objects.filter(document=document).delete()
+    return {"engagement_evidence_removed": removed}

@@ -45,3 +45,46 @@ class DocumentUploadForm(forms.Form):
         # max_length on the name is checked by us (long names are shortened), not rejected.
         self.fields["files"].max_length = None
         self.fields["files"].allow_empty_file = True  # empty files get our own, clearer message
+
+
+DETAIL_FIELDS = ["record_type", "source", "description", "dates_from", "dates_to", "date_received"]
+
+
+class DocumentDetailsForm(forms.ModelForm):
+    """A record's details, as the exhibit index prints them."""
+
+    class Meta:
+        model = Document
+        fields = DETAIL_FIELDS
+        widgets = {
+            "dates_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "dates_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_received": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        labels = {"source": "Source (agency or person)", "dates_from": "Dated from", "dates_to": "Dated to"}
+
+
+class DocumentsDetailsForm(forms.Form):
+    """Details set on a selection of records at once: a field left empty leaves each record's own value."""
+
+    documents = forms.ModelMultipleChoiceField(
+        queryset=Document.objects.none(), error_messages={"required": "Select the records to change first."}
+    )
+    record_type = forms.ChoiceField(choices=[("", "— leave as is —"), *Document.RecordType.choices], required=False)
+    source = forms.CharField(max_length=200, required=False)
+    dates_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Dated from")
+    dates_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Dated to")
+    date_received = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = documents  # only this case's records can be chosen
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.changes() and not self.errors:
+            raise forms.ValidationError("Fill in at least one detail to set on the selected records.")
+        return cleaned
+
+    def changes(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "documents" and value not in ("", None)}

@@ -4,6 +4,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -50,6 +51,12 @@ class Document(models.Model):
     record_type = models.CharField(max_length=20, choices=RecordType, blank=True)
     source = models.CharField("source (who produced it)", max_length=200, blank=True)
     date_received = models.DateField(null=True, blank=True)
+    # What the exhibit index prints: a description of the record and the dates its contents span.
+    description = models.CharField(
+        max_length=300, blank=True, help_text="How the exhibit index names it, e.g. “Cumulative school record”."
+    )
+    dates_from = models.DateField("records dated from", null=True, blank=True)
+    dates_to = models.DateField("records dated to", null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -71,10 +78,18 @@ class Document(models.Model):
                 condition=Q(page_count__isnull=True) | Q(pages_done__lte=F("page_count")),
                 name="pages_done_within_page_count",
             ),
+            models.CheckConstraint(
+                condition=Q(dates_from__isnull=True) | Q(dates_to__isnull=True) | Q(dates_from__lte=F("dates_to")),
+                name="record_dates_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.original_name
+
+    def clean(self) -> None:
+        if self.dates_from and self.dates_to and self.dates_from > self.dates_to:
+            raise ValidationError({"dates_to": "The last date is before the first; check the order."})
 
     @property
     def is_finished(self) -> bool:

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
 from cases.models import Case
 from evidence.models import Document, Page
+from evidence.search import SearchQuery, Segments, match_spans, page_matches, sentence_around, snippet
+
+SNIPPETS_PER_RECORD = 3
+SNIPPETS_IN_ALL = 60  # past these, a record's matching pages are listed by number: each opens at its match
 
 
 def document_list(*, case: Case) -> QuerySet[Document]:
@@ -53,3 +59,65 @@ def page_texts(*, pages: Collection[tuple[int, int]]) -> dict[tuple[int, int], s
         document_id__in={document_id for document_id, _ in pages}, number__in={number for _, number in pages}
     ).values_list("document_id", "number", "text")
     return {(document_id, number): text for document_id, number, text in found if (document_id, number) in pages}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A page's first match: where it is, the sentence holding it, and a snippet around it."""
+
+    number: int
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    snippet: Segments
+
+
+@dataclass(frozen=True, slots=True)
+class RecordMatches:
+    document: Document
+    numbers: tuple[int, ...]  # every matching page, in page order
+    hits: tuple[SearchHit, ...]  # the first pages' snippets
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    query: SearchQuery
+    records: tuple[RecordMatches, ...]  # best match first
+
+    @property
+    def page_total(self) -> int:
+        return sum(len(record.numbers) for record in self.records)
+
+
+def record_search(*, case: Case, query: SearchQuery) -> SearchResults:
+    """This case's pages holding the query, grouped by record (the record with the best-matching page first)."""
+    matches = page_matches(case_id=case.pk, query=query)
+    by_document: dict[int, list] = defaultdict(list)
+    for match in matches:  # best first, so the records' order is that of their best page
+        by_document[match.document_id].append(match)
+    documents = case.documents.in_bulk(list(by_document))
+    with_snippets: list[int] = []
+    for found in by_document.values():
+        room = SNIPPETS_IN_ALL - len(with_snippets)
+        with_snippets += [match.page_id for match in sorted(found, key=lambda m: m.number)[:min(SNIPPETS_PER_RECORD, room)]]
+    spans = match_spans(page_ids=with_snippets, query=query)
+    texts = dict(Page.objects.filter(pk__in=with_snippets).values_list("pk", "text"))
+    records = []
+    for document_id, found in by_document.items():
+        if document_id not in documents:  # removed since the match: never show what is gone
+            continue
+        ordered = sorted(found, key=lambda m: m.number)
+        hits = []
+        for match in ordered:
+            page_spans = spans.get(match.page_id)
+            if not page_spans:
+                continue
+            text = texts[match.page_id]
+            start, end = page_spans[0]
+            sentence_start, sentence_end = sentence_around(text, start, end)
+            hits.append(SearchHit(number=match.number, start=start, end=end, sentence_start=sentence_start,
+                                  sentence_end=sentence_end, snippet=snippet(text, page_spans)))
+        records.append(RecordMatches(document=documents[document_id], numbers=tuple(m.number for m in ordered),
+                                     hits=tuple(hits)))
+    return SearchResults(query=query, records=tuple(records))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -21,15 +22,19 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import Actor, audit_record
-from cases.models import Case
+from cases.models import Case, CaseMembership
+from cases.selectors import case_role_of
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from common.storage import stored_file_local_copy
 from evidence import geometry
 from evidence.archives import archive_members, is_archive
-from evidence.hooks import record_read
+from evidence.hooks import record_read, record_removing
 from evidence.models import Document, Page
+from evidence.pictures import KINDS_WITH_PICTURES, NoPicture, page_picture_png
 from evidence.reading import RecordUnreadable, record_reader
 from evidence.rendition import rendition_pdf
+from evidence.search import SearchQuery
+from evidence.selectors import SearchResults, record_search
 from evidence.tasks import RECORD_READING
 
 logger = logging.getLogger(__name__)
@@ -330,6 +335,122 @@ def document_retry(*, document: Document) -> Document:
     return document
 
 
+# ---- a record's details, and its removal ------------------------------------------------------------------------
+
+DETAILS = ("record_type", "source", "description", "dates_from", "dates_to", "date_received")
+RECORD_REMOVERS = {CaseMembership.Role.ATTORNEY, CaseMembership.Role.MITIGATION_SPECIALIST}
+
+
+@transaction.atomic
+def document_details_update(*, document: Document, actor: Actor, **details) -> Document:
+    """Change a record's details (type, source, description, dates): what the exhibit index prints. Audited with
+    the names of the fields changed, not their values. ValidationError (nothing saved) if they do not fit."""
+    unknown = set(details) - set(DETAILS)
+    if unknown:
+        raise TypeError(f"not a record detail: {', '.join(sorted(unknown))}")
+    changed = sorted(name for name, value in details.items() if getattr(document, name) != value)
+    if not changed:
+        return document
+    for name in changed:
+        setattr(document, name, details[name])
+    document.full_clean(exclude=["file"])
+    document.save(update_fields=changed)
+    audit_record(actor=actor, action=AuditEntry.Action.RECORD_DETAILS_CHANGED, case_id=document.case_id,
+                 target=document, detail={"fields": changed})
+    return document
+
+
+@transaction.atomic
+def documents_details_update(*, documents: list[Document], actor: Actor, **details) -> int:
+    """Set the same details on several records of one case, all or none (ValidationError names the record that
+    refused them). Returns how many records changed."""
+    changed = 0
+    for document in documents:
+        before = {name: getattr(document, name) for name in details}
+        try:
+            document_details_update(document=document, actor=actor, **details)
+        except ValidationError as error:
+            raise ValidationError(f"{document.original_name}: {' '.join(error.messages)}") from error
+        changed += before != {name: getattr(document, name) for name in details}
+    return changed
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRemoval:
+    name: str
+    pages: int
+    counts: dict[str, int]  # what the apps above did: proposals removed, facts flagged, evidence links removed
+
+
+def document_removal_allowed(*, document: Document, user) -> bool:
+    return case_role_of(case=document.case, user=user) in RECORD_REMOVERS
+
+
+@transaction.atomic
+def document_remove(*, document: Document, actor: Actor) -> RecordRemoval:
+    """Remove a record from its case: its pages and proposals go, the facts citing it stay but are flagged for
+    review (the apps above do that through `record_removing`), the stored file is deleted once the removal is
+    committed, and the audit log keeps an entry. Only the case's attorney or mitigation specialist may."""
+    if not document_removal_allowed(document=document, user=actor.user):
+        raise PermissionDenied("Only the case's attorney or mitigation specialist can remove a record.")
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status == Document.Status.PROCESSING:
+        raise ValidationError("This record is being read right now; remove it once reading has finished.")
+    counts: dict[str, int] = {}
+    for result in record_removing(document=document, actor=actor):
+        for name, count in (result or {}).items():
+            counts[name] = counts.get(name, 0) + count
+    removal = RecordRemoval(name=document.original_name, pages=document.pages.count(), counts=counts)
+    audit_record(actor=actor, action=AuditEntry.Action.RECORD_REMOVED, case_id=document.case_id, target=document,
+                 detail={"pages": removal.pages, **counts})
+    storage, stored_name, document_id = document.file.storage, document.file.name, document.pk
+    pictures = _pictures_folder(document)
+    document.delete()
+
+    def delete_files() -> None:
+        storage.delete(stored_name)
+        _files_delete(storage, pictures)
+
+    # The files go only once the rows are gone for good: a rolled-back removal keeps a record that opens.
+    transaction.on_commit(delete_files)
+    logger.info("evidence.document_removed", extra={"document_id": document_id, "case_id": document.case_id})
+    return removal
+
+
+# ---- page pictures ----------------------------------------------------------------------------------------------
+
+
+def page_picture_open(*, document: Document, number: int) -> File:
+    """The picture (PNG) of a page of the record, drawn from the original on its first view and kept for the next.
+
+    NoPicture when the page has none (Word and text records, a page the record does not have). Not audited: it is
+    shown with the page, whose view is."""
+    if document.file_kind not in KINDS_WITH_PICTURES or not document.pages.filter(number=number).exists():
+        raise NoPicture(f"record {document.pk} has no picture of page {number}")
+    storage = document.file.storage
+    name = f"{_pictures_folder(document)}/page-{number}.png"
+    if not storage.exists(name):
+        drawn = page_picture_png(Path(document.file.path), kind=document.file_kind, number=number)
+        saved = storage.save(name, ContentFile(drawn))
+        if saved != name:  # drawn by two requests at once: keep the first, drop the copy
+            storage.delete(saved)
+        logger.info("evidence.page_picture_drawn", extra={"document_id": document.pk, "page": number})
+    return storage.open(name, "rb")
+
+
+def _pictures_folder(document: Document) -> str:
+    return f"pictures/case-{document.case_id}/record-{document.pk}"
+
+
+def _files_delete(storage, folder: str) -> None:
+    try:
+        _folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        storage.delete(f"{folder}/{name}")
+
+
 # ---- reads of privileged material: each is audited ------------------------------------------------------------
 
 
@@ -375,3 +496,12 @@ def page_picture(*, document: Document, number: int, actor: Actor, dpi: int = 10
         stored = document.rendition
     with stored_file_local_copy(stored.name, storage=stored.storage) as path:
         return geometry.render_pdf_page(path, number - 1, dpi=dpi), page
+
+
+def records_search(*, case: Case, query: SearchQuery, actor: Actor) -> SearchResults:
+    """The case's pages holding the query, grouped by record; audited with counts only (the words searched for
+    may name the client, and the log never holds record text)."""
+    results = record_search(case=case, query=query)
+    audit_record(actor=actor, action=AuditEntry.Action.RECORDS_SEARCHED, case_id=case.pk,
+                 detail={"records": len(results.records), "pages": results.page_total})
+    return results

@@ -123,13 +123,29 @@ def bates_prefix_for(*, case: Case, settings: CaseExportSettings) -> str:
 
 
 def exhibit_description(document: Document) -> str:
-    """A court-facing name for a record: its source and type, else its file name without the extension."""
-    if document.source:
-        return f"{document.source} Records"
-    if document.record_type:
-        return f"{document.get_record_type_display()} Records"
-    stem = document.original_name.rsplit(".", 1)[0].replace("_", " ").strip()
-    return stem or "Record"
+    """A court-facing name for a record: the description staff gave it, else its source and type, else its file
+    name without the extension; followed by the dates its contents span, when staff gave them."""
+    if document.description:
+        name = document.description
+    elif document.source:
+        name = f"{document.source} Records"
+    elif document.record_type:
+        name = f"{document.get_record_type_display()} Records"
+    else:
+        name = document.original_name.rsplit(".", 1)[0].replace("_", " ").strip() or "Record"
+    span = _date_span(document.dates_from, document.dates_to)
+    return f"{name}, {span}" if span else name
+
+
+def _date_span(first, last) -> str:
+    """"03/2009–06/2011", "03/14/2009" (one day), "from 03/2009", "through 06/2011"."""
+    if first and last:
+        return first.strftime("%m/%d/%Y") if first == last else f"{first:%m/%Y}–{last:%m/%Y}"
+    if first:
+        return f"from {first:%m/%Y}"
+    if last:
+        return f"through {last:%m/%Y}"
+    return ""
 
 
 def export_data(

@@ -7,16 +7,15 @@ class ExtractionConfig(AppConfig):
     def ready(self) -> None:
         from cases.panels import RECORD_STATUS, panel_register
         from common.jobs import job_kind_register
-        from evidence.hooks import record_columns, record_read
+        from evidence.hooks import record_read, record_removing
         from evidence.reading import record_reader_set
-        from extraction.panels import record_events_column
         from extraction.reading import PipelineRecordReader
-        from extraction.services import queue_extraction
+        from extraction.services import queue_extraction, record_proposals_remove
         from extraction.tasks import EVENT_FINDING
 
         record_reader_set(PipelineRecordReader())  # evidence reads records with the pipeline
         record_read.register(queue_extraction)  # a record's pages are read: find its events
-        record_columns.register(record_events_column)
+        record_removing.register(record_proposals_remove)
         panel_register(place=RECORD_STATUS, name="find_events_again", template="extraction/_record_status.html",
                        order=60)
         job_kind_register(EVENT_FINDING)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db.models import Count, Q, QuerySet
 
 from cases.models import Case
@@ -54,3 +56,21 @@ def extraction_of(*, document) -> DocumentExtraction | None:
 
 def extractions_of(*, documents) -> list[DocumentExtraction]:
     return list(DocumentExtraction.objects.filter(document__in=documents))
+
+
+def candidate_counts_by_document(*, documents) -> dict[int, dict[str, int]]:
+    """Per record: its proposals waiting for review and those rejected (accepted ones are the timeline's to count)."""
+    rows = (
+        EventCandidate.objects.filter(document__in=documents)
+        .values("document_id")
+        .annotate(
+            pending=Count("pk", filter=Q(review_status=EventCandidate.ReviewStatus.PENDING)),
+            rejected=Count("pk", filter=Q(review_status=EventCandidate.ReviewStatus.REJECTED)),
+        )
+    )
+    return {row["document_id"]: {"pending": row["pending"], "rejected": row["rejected"]} for row in rows}
+
+
+def candidates_of(*, document, statuses: Collection[str]) -> QuerySet[EventCandidate]:
+    """A record's proposals in these review states, in reading order."""
+    return EventCandidate.objects.filter(document=document, review_status__in=statuses).order_by("page", "page_start")

@@ -15,7 +15,7 @@ from common.jobs import job_fail, job_finish, job_queue, job_start
 from evidence.models import Document
 from evidence.selectors import document_extracted_text, document_get
 from extraction.confidence import STORED_FLOOR
-from extraction.models import EventCandidate
+from extraction.models import DocumentExtraction, EventCandidate
 from extraction.pipeline.events import find_events
 from extraction.pipeline.types import PAGE_SEPARATOR, ExtractedText, FoundEvent
 from extraction.tasks import EVENT_FINDING
@@ -109,3 +109,12 @@ def candidate_mark_reviewed(*, candidate: EventCandidate, review_status: str, re
     candidate.reviewed_at = timezone.now()
     candidate.save(update_fields=["review_status", "reviewed_by", "reviewed_at"])
     return candidate
+
+
+def record_proposals_remove(*, document: Document, **_) -> dict[str, int]:
+    """A record is being removed: its proposals go with it, reviewed or not (the facts made from them keep their
+    own copy of what they say). Returns how many waited for review, for the audit entry."""
+    waiting = EventCandidate.objects.pending().filter(document=document).count()
+    EventCandidate.objects.filter(document=document).delete()
+    DocumentExtraction.objects.filter(document=document).delete()
+    return {"proposals_removed": waiting}

@@ -26,6 +26,7 @@ class TimelineFilterForm(forms.Form):
     record = forms.TypedChoiceField(choices=[], required=False, coerce=int, empty_value=None)
     subject = forms.ChoiceField(choices=[], required=False)
     key = forms.BooleanField(required=False, label="Key facts only")
+    flagged = forms.BooleanField(required=False, label="Flagged for review only")
     consent = forms.ChoiceField(choices=[("", "Any consent"), *Consent.choices], required=False)
     q = forms.CharField(required=False, max_length=200, label="Search")
 
@@ -46,6 +47,7 @@ class TimelineFilterForm(forms.Form):
             document_id=data["record"],
             subject=data["subject"],
             key_facts_only=data["key"],
+            flagged_only=data["flagged"],
             consent=data["consent"],
             text=data["q"].strip(),
         )

@@ -47,6 +47,8 @@ class TimelineEvent(models.Model):
     age = models.PositiveSmallIntegerField(null=True, blank=True)
     key_fact = models.BooleanField(default=False)
     note = models.TextField("staff note", blank=True)
+    # Why staff must look at this fact again (a record it cited was removed); cleared by whoever has looked.
+    review_flag = models.TextField(blank=True)
     consent = models.CharField(max_length=20, choices=Consent, default=Consent.NOT_DISCUSSED)
     consent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cases.models import Case
 from extraction.pipeline.taxonomy import LIFE_EVENT_CATEGORIES
@@ -26,6 +26,7 @@ class TimelineFilters:
     document_id: int | None = None
     subject: str = ""
     key_facts_only: bool = False
+    flagged_only: bool = False  # facts flagged for review (a record they cited was removed)
     consent: str = ""
     text: str = ""
 
@@ -55,6 +56,8 @@ def timeline_list(
         joined = True
     if filters.subject:
         events = events.filter(subject__iexact=filters.subject)
+    if filters.flagged_only:
+        events = events.exclude(review_flag="")
     if filters.key_facts_only:
         events = events.filter(key_fact=True)
     if filters.consent:
@@ -215,3 +218,23 @@ def withheld_sources(*, case: Case, document_ids: Collection[int]) -> list[Event
         .filter(event__case=case, event__consent=Consent.WITHHELD, document_id__in=list(document_ids))
         .order_by("document_id", "page_number", "start")
     )
+
+
+def events_citing(*, document) -> QuerySet[TimelineEvent]:
+    """The accepted events resting on this record (each once), in timeline order, with their sources loaded."""
+    return (
+        TimelineEvent.objects.filter(case_id=document.case_id, sources__document=document)
+        .distinct()
+        .prefetch_related(Prefetch("sources", queryset=EventSource.objects.filter(document=document)))
+        .order_by(F("date_sort").asc(nulls_last=True), "pk")
+    )
+
+
+def event_counts_by_document(*, documents) -> dict[int, int]:
+    """Per record: how many accepted events cite it."""
+    rows = (
+        EventSource.objects.filter(document__in=documents)
+        .values("document_id")
+        .annotate(events=Count("event_id", distinct=True))
+    )
+    return {row["document_id"]: row["events"] for row in rows}

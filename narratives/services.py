@@ -210,8 +210,14 @@ def event_set_statement(*, event: TimelineEvent, statement: str, actor: Actor) -
     return event
 
 
-def event_update_flags(*, event: TimelineEvent, key_fact: bool | None = None, note: str | None = None) -> TimelineEvent:
+def event_update_flags(
+    *, event: TimelineEvent, key_fact: bool | None = None, note: str | None = None, reviewed: bool = False
+) -> TimelineEvent:
+    """Staff's marks on a fact: key fact, note, and `reviewed` (someone looked at what flagged it for review)."""
     fields = []
+    if reviewed and event.review_flag:
+        event.review_flag = ""
+        fields.append("review_flag")
     if key_fact is not None:
         event.key_fact = key_fact
         fields.append("key_fact")
@@ -663,3 +669,27 @@ def section_draft_facts(*, case: Case, events: list[TimelineEvent]) -> list[Draf
         else:
             facts.append(replace(fact, summary=wording.summary or fact.summary))  # a record's words, told like any fact
     return facts
+
+
+def record_sources_release(*, document, actor: Actor, **_) -> dict[str, int]:
+    """A record is being removed: the facts citing it keep what they say but lose those citations, and each is
+    flagged for review, saying which record and pages it cited. Returns how many facts were flagged."""
+    sources = EventSource.objects.filter(document=document).order_by("event_id", "page_number")
+    pages_by_event: dict[int, list[int]] = {}
+    for event_id, page_number in sources.values_list("event_id", "page_number"):
+        pages = pages_by_event.setdefault(event_id, [])
+        if page_number not in pages:
+            pages.append(page_number)
+    if not pages_by_event:
+        return {"facts_flagged": 0}
+    who = (actor.user.get_full_name() or actor.user.get_username()) if actor.user is not None else "the office"
+    today = timezone.localdate()
+    on = f"{today:%b} {today.day}, {today.year}"
+    for event in TimelineEvent.objects.filter(pk__in=pages_by_event):
+        pages = ", ".join(str(number) for number in pages_by_event[event.pk])
+        flag = (f"The record it cited, “{document.original_name}” (p. {pages}), was removed on {on} by {who}. "
+                "Check the fact against another record, or remove it.")
+        event.review_flag = f"{event.review_flag}\n{flag}".strip()
+        event.save(update_fields=["review_flag", "updated_at"])
+    sources.delete()
+    return {"facts_flagged": len(pages_by_event)}

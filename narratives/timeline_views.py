@@ -162,11 +162,12 @@ def event_update_view(request: HttpRequest, case_id: int, event_id: int) -> Http
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "Statement saved; drafts assembled from now on use it.")
-    if "key_fact" in request.POST or "note" in request.POST:
+    if "key_fact" in request.POST or "note" in request.POST or "reviewed" in request.POST:
         event_update_flags(
             event=event,
             key_fact=(request.POST.get("key_fact") == "1") if "key_fact" in request.POST else None,
             note=request.POST.get("note") if "note" in request.POST else None,
+            reviewed=request.POST.get("reviewed") == "1",
         )
     return _back(request, case, event)
 

@@ -131,3 +131,20 @@ PARAMETERS.update({
     "entry_id": lambda o: o["entry"].pk,
     "goal_id": lambda o: o["goal"].pk,
 })
+
+# Records you can see and search: search, the records table's live status, record details; removing a record is
+# for the case's attorney and mitigation specialist (the rest of the team is refused with 403).
+KINDS["remover"] = lambda v: (
+    200 if v in {"attorney", "mitigation_specialist"} else 403 if v in TEAM else 302 if v == "anonymous" else 404
+)
+EXPECTED.update({
+    "evidence:case_search": "page",
+    "evidence:records_status": "page",
+    "evidence:document_details": "page",
+    "evidence:documents_details": "post",
+    "evidence:document_remove": "remover",
+    # The matrix's record is a text file, which has no page picture: 404 for all (tests/evidence/test_page_picture.py
+    # shows a PDF's pictures served to the team and to no one else).
+    "evidence:page_picture": "no_picture",
+})
+KINDS["no_picture"] = lambda v: 302 if v == "anonymous" else 404

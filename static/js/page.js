@@ -26,6 +26,6 @@
     if (!span) return;
     window.location.href = button.dataset.url + "?start=" + span.start + "&end=" + span.end;
   });
-  const cited = document.getElementById("cited");
+  const cited = document.getElementById("cited") || text.querySelector("mark.hit");
   if (cited) cited.scrollIntoView({ block: "center" });
 })();

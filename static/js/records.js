@@ -50,10 +50,11 @@
     return response.json();
   }
 
-  // Record page: one record's progress bar, until it is ready or failed.
+  // Record page: one record's progress bar until it is read (then its pages show), and on until its events are
+  // found (then its facts show).
   function pollRecord() {
     const box = document.getElementById("progress");
-    if (!box || box.dataset.finished === "1") return;
+    if (!box || box.dataset.busy !== "1") return;
     const bar = document.getElementById("progress-bar");
     const text = document.getElementById("progress-text");
     const status = box.querySelector(".status");
@@ -63,8 +64,8 @@
         renderStatus(status, data);
         bar.value = data.percent;
         text.textContent = data.page_count ? data.pages_done + " of " + data.page_count + " pages read" : "waiting for a worker";
-        if (data.finished) {
-          window.location.reload(); // show the pages (or the failure and its Retry button)
+        if ((data.finished && box.dataset.finished !== "1") || !data.busy) {
+          window.location.reload(); // show the pages (or the failure and its Retry button), then the facts
           return;
         }
       } catch (error) {
@@ -75,37 +76,61 @@
     window.setTimeout(tick, 1000);
   }
 
-  // Case page: the status cell of every record still being read.
+  // Case page: the records table follows reading and finding events by itself (one request for the table),
+  // until no record has work under way.
   function pollCaseRecords() {
     const table = document.querySelector("table.records");
-    if (!table) return;
-    const template = table.dataset.pollUrlTemplate;
+    if (!table || !table.querySelector("tr[data-busy='1']")) return;
     async function tick() {
-      const rows = Array.from(table.querySelectorAll("tr[data-finished='0']"));
-      if (!rows.length) return;
-      for (const row of rows) {
-        const url = template.replace(/\/0\/status\/$/, "/" + row.dataset.documentId + "/status/");
-        try {
-          const data = await fetchStatus(url);
-          renderStatus(row.querySelector(".status"), data);
-          if (data.page_count) row.querySelector("td.num").textContent = data.page_count;
-          if (data.finished) {
-            row.dataset.finished = "1";
-            if (data.failure_reason) {
-              const reason = document.createElement("div");
-              reason.className = "error small";
-              reason.textContent = data.failure_reason;
-              row.querySelector(".status").after(reason);
-            }
+      let busy = true;
+      try {
+        const data = await fetchStatus(table.dataset.pollUrl);
+        busy = data.busy;
+        data.records.forEach(function (record) {
+          const row = table.querySelector("tr[data-document-id='" + record.id + "']");
+          if (!row) return;
+          renderStatus(row.querySelector(".status"), record);
+          if (record.page_count) row.querySelector("td.num").textContent = record.page_count;
+          const cell = row.querySelector("td.status-cell");
+          const shown = cell.querySelector(".error");
+          if (record.failure_reason && !shown) {
+            const reason = document.createElement("div");
+            reason.className = "error small";
+            reason.textContent = record.failure_reason;
+            cell.appendChild(reason);
           }
-        } catch (error) { /* try again on the next tick */ }
-      }
-      window.setTimeout(tick, 2000);
+          record.cells.forEach(function (text, index) {
+            const column = row.querySelector("td[data-column='" + index + "']");
+            if (column) column.textContent = text || "—";
+          });
+          row.dataset.busy = record.busy ? "1" : "0";
+        });
+      } catch (error) { /* try again on the next tick */ }
+      if (busy) window.setTimeout(tick, 2000);
     }
     window.setTimeout(tick, 1500);
   }
 
+  // Records table: one box ticks every record for "Set details of the selected records" (shown only with script).
+  function setupSelectAll() {
+    const all = document.getElementById("select-all-records");
+    if (!all) return;
+    const boxes = Array.from(document.querySelectorAll("table.records input[name='documents']"));
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      boxes.forEach(function (box) { box.checked = all.checked; });
+    });
+    boxes.forEach(function (box) {
+      box.addEventListener("change", function () {
+        const ticked = boxes.filter(function (b) { return b.checked; }).length;
+        all.checked = ticked === boxes.length;
+        all.indeterminate = ticked > 0 && ticked < boxes.length;
+      });
+    });
+  }
+
   setupDropzone();
+  setupSelectAll();
   pollRecord();
   pollCaseRecords();
 })();

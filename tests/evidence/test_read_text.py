@@ -90,7 +90,7 @@ def test_record_viewer_shows_pages_and_status_and_serves_the_original(client):
 
     assert "Page 1" in detail and "Ready" in detail
     assert status == {"status": "ready", "status_label": "Ready", "pages_done": 1, "page_count": 1,
-                      "percent": 100, "failure_reason": "", "finished": True}
+                      "percent": 100, "failure_reason": "", "finished": True, "busy": True}  # events not found yet
     assert "<mark id=\"cited\">" in page.content.decode()
     assert b"".join(original.streaming_content) == (RECORDS / "A08_shelter_case_notes.txt").read_bytes()
     assert original["Cache-Control"] == "private, no-store"
