@@ -3,14 +3,30 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.models import Case, CaseMembership
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        full_name = user.get_full_name()
+        return f"{full_name} ({user.username})" if full_name else user.username
+
+
+def _people():
+    return get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+
+
 class CaseForm(forms.ModelForm):
     creator_role = forms.ChoiceField(
         label="Your role on this case", choices=CaseMembership.Role.choices, initial=CaseMembership.Role.ATTORNEY
+    )
+    lead = PersonChoiceField(
+        label="Lead attorney", queryset=_people(), required=False, empty_label="Me (I am the attorney)",
+        help_text="The lead attorney and the supervisor assemble the team. Opening the case as someone other than "
+                  "its attorney? Name its attorney here.",
     )
 
     class Meta:
@@ -31,6 +47,11 @@ class CaseForm(forms.ModelForm):
             "client_goals": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.order_fields(["creator_role", "lead"])
+
     def clean_client_dob(self) -> datetime.date | None:
         dob = self.cleaned_data["client_dob"]
         if dob and dob > timezone.localdate():
@@ -38,3 +59,25 @@ class CaseForm(forms.ModelForm):
         if dob and dob.year < 1900:
             raise forms.ValidationError("Check the year of birth.")
         return dob
+
+    def clean(self) -> dict:
+        data = super().clean()
+        lead = data.get("lead")
+        role = data.get("creator_role")
+        if (lead is None or lead == self.user) and role and role != CaseMembership.Role.ATTORNEY:
+            self.add_error("lead", "Name the lead attorney: you are opening this case as "
+                                   f"{CaseMembership.Role(role).label.lower()}, not as its attorney.")
+        return data
+
+
+class TeamMemberForm(forms.Form):
+    user = PersonChoiceField(label="Person", queryset=_people(), empty_label="Choose a person…")
+    role = forms.ChoiceField(label="Role", choices=CaseMembership.Role.choices)
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _people().exclude(case_memberships__case=case)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=CaseMembership.Role.choices)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -21,6 +22,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case
+from cases.roles import CaseAction, case_require
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from evidence.hooks import record_read
 from evidence.models import Document, Page
@@ -110,6 +112,7 @@ def document_upload(
     """Store an uploaded record (audited) and queue its reading once the row is committed.
 
     Raises RecordRejected (nothing stored) when the file is not a record we can read."""
+    case_require(case=case, user=actor.user, action=CaseAction.UPLOAD)
     name = _display_name(file.name or "")
     if file.size == 0:
         raise RecordRejected("The file is empty (0 bytes). Check that the right file was chosen.")
@@ -151,10 +154,14 @@ def document_upload(
             document.save()
             audit_record(actor=actor, action=AuditEntry.Action.RECORD_UPLOADED, case_id=case.pk, target=document)
             job_queue(RECORD_READING, key=document.pk)
-    except IntegrityError:
-        # Two uploads of the same file raced past the duplicate check: keep the first one only.
+    except (IntegrityError, ValidationError) as error:
+        # Two uploads of the same file raced past the duplicate check (full_clean sees the other row once it is
+        # committed, the database's constraint before that): keep the first one only.
         document.file.delete(save=False)
-        raise DuplicateRecord(Document.objects.get(case=case, sha256=sha256)) from None
+        first = Document.objects.filter(case=case, sha256=sha256).first()
+        if first is None:
+            raise
+        raise DuplicateRecord(first) from error
     except BaseException:
         document.file.delete(save=False)  # nothing half-saved: no file without its row
         raise
@@ -164,6 +171,7 @@ def document_upload(
 
 def documents_upload(*, case: Case, files: list[File], actor: Actor, **metadata) -> list[UploadOutcome]:
     """Upload several records; one bad file never stops the others."""
+    case_require(case=case, user=actor.user, action=CaseAction.UPLOAD)
     outcomes = []
     for file in files:
         try:
@@ -239,8 +247,9 @@ def document_read_text(*, document_id: int) -> int:
     return done
 
 
-def document_retry(*, document: Document) -> Document:
+def document_retry(*, document: Document, actor: Actor) -> Document:
     """Queue a failed (or stuck) record to be read again from its stored original."""
+    case_require(case=document.case_id, user=actor.user, action=CaseAction.UPLOAD)
     job_queue(RECORD_READING, key=document.pk, pages_done=0, read_attempts=0)
     document.refresh_from_db()
     return document
@@ -251,12 +260,14 @@ def document_retry(*, document: Document) -> Document:
 
 def document_view(*, document: Document, actor: Actor) -> QuerySet[Page]:
     """A record's pages, in order, for a person to read; the reading is audited."""
+    case_require(case=document.case_id, user=actor.user, action=CaseAction.READ)
     audit_record(actor=actor, action=AuditEntry.Action.RECORD_VIEWED, case_id=document.case_id, target=document)
     return document.pages.order_by("number")
 
 
 def page_view(*, document: Document, number: int, actor: Actor) -> Page:
     """One page of a record for a person to read (Page.DoesNotExist if it has none such); audited."""
+    case_require(case=document.case_id, user=actor.user, action=CaseAction.READ)
     page = document.pages.get(number=number)
     audit_record(actor=actor, action=AuditEntry.Action.RECORD_PAGE_VIEWED, case_id=document.case_id,
                  target=document, detail={"page": page.number})
@@ -265,6 +276,7 @@ def page_view(*, document: Document, number: int, actor: Actor) -> Page:
 
 def document_original_open(*, document: Document, actor: Actor) -> File:
     """The stored original, open for reading (FileNotFoundError if it is gone); the download is audited."""
+    case_require(case=document.case_id, user=actor.user, action=CaseAction.READ)
     handle = document.file.open("rb")
     audit_record(actor=actor, action=AuditEntry.Action.ORIGINAL_DOWNLOADED, case_id=document.case_id, target=document)
     return handle

@@ -149,7 +149,7 @@ def document_original_view(request: HttpRequest, case_id: int, document_id: int)
 def document_retry_view(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
     document = _document_for(request, case_id, document_id)
     if document.status == Document.Status.FAILED or document.status == Document.Status.QUEUED:
-        document_retry(document=document)
+        document_retry(document=document, actor=Actor.from_request(request))
         messages.success(request, f"{document.original_name}: queued to be read again.")
     else:
         messages.info(request, f"{document.original_name} is {document.get_status_display().lower()}; nothing to retry.")

@@ -32,7 +32,7 @@ from narratives.richtext import (
 )
 
 __all__ = [
-    "PUBLIC_LABEL", "SEALED_LABEL", "MISSING_CITATION", "Block", "BlockQuote", "Caption", "CitationRun",
+    "DRAFT_LABEL", "PUBLIC_LABEL", "SEALED_LABEL", "MISSING_CITATION", "Block", "BlockQuote", "Caption", "CitationRun",
     "CitationStyle", "Cite", "Exhibit", "bates_label", "Heading", "LineBreak", "ListBlock", "ListItem", "NarrativeDocument",
     "Paragraph", "Run", "Section", "SignatureBlock", "StyleSettings", "TextRun", "citation_text", "exhibit_letter",
     "format_cite", "format_pages", "needs_space_before", "runs_for_style",
@@ -120,6 +120,7 @@ class StyleSettings:
 
 PUBLIC_LABEL = "PUBLIC — REDACTED PER FED. R. CRIM. P. 49.1"
 SEALED_LABEL = "FILED UNDER SEAL"
+DRAFT_LABEL = "DRAFT — NOT FOR FILING (REDACTED PER FED. R. CRIM. P. 49.1)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +132,14 @@ class NarrativeDocument:
     signature: SignatureBlock | None = None
     certificate_of_service: str | None = None
     sealed: bool = False
+    draft: bool = False  # a working copy for the team: redacted like the public version, never filed
     style: StyleSettings = field(default_factory=StyleSettings)
 
     @property
     def filing_label(self) -> str:
-        """The label of the first page: public (redacted) or sealed."""
+        """The label of the first page: a draft, public (redacted) or sealed."""
+        if self.draft:
+            return DRAFT_LABEL
         return SEALED_LABEL if self.sealed else PUBLIC_LABEL
 
 

@@ -54,6 +54,7 @@ class Export(models.Model):
     narrative = models.ForeignKey("narratives.Narrative", on_delete=models.CASCADE, related_name="exports")
     section_versions = models.JSONField(default=dict)  # {section id: version} the export was made from
     sealed = models.BooleanField(default=False)
+    draft = models.BooleanField(default=False)  # a working copy for the team, labelled not for filing
     all_records = models.BooleanField(default=False)  # packet of every record, not only the cited ones
     redactions = models.JSONField(default=dict, blank=True)  # private string -> what Rule 49.1 allows
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
@@ -78,6 +79,10 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} of narrative {self.narrative_id}"
+
+    @property
+    def purpose(self) -> str:
+        return "draft" if self.draft else "sealed" if self.sealed else "public"
 
     @property
     def version_label(self) -> str:

@@ -5,10 +5,12 @@ What an export contains is assembled in `assemble.py`; the services that hand ou
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,6 +18,7 @@ from django.db import transaction
 from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case
+from cases.roles import CaseAction, case_require
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from exports.assemble import ExportData, bates_prefix_for, export_data, export_settings_for
 from exports.models import CaseExportSettings, Export
@@ -86,11 +89,16 @@ def refusal_of(data: ExportData) -> ExportRefused | None:
 @transaction.atomic
 def export_create(
     *, narrative: Narrative, actor: Actor, sealed: bool, all_records: bool = False,
-    redactions: dict[str, str] | None = None,
+    redactions: dict[str, str] | None = None, draft: bool = False,
 ) -> Export:
     """Check the narrative can go to court, then queue its files (audited); raises ExportRefused naming the problem.
 
-    `redactions` are the privacy findings the user kept (private text -> reduction); a sealed export has none."""
+    `redactions` are the privacy findings the user kept (private text -> reduction); a sealed export has none.
+    A draft is redacted like the public version and labelled not for filing; filing versions are the attorney's."""
+    if draft and sealed:
+        raise ValidationError("A draft is never sealed: it is redacted like the public version.")
+    case_require(case=narrative.case_id, user=actor.user,
+                 action=CaseAction.DRAFT_EXPORT if draft else CaseAction.FILING)
     data = export_data(narrative=narrative, sealed=sealed, all_records=all_records)
     refusal = refusal_of(data)
     if refusal is not None:
@@ -100,13 +108,14 @@ def export_create(
         narrative=narrative,
         section_versions={str(k): v for k, v in data.section_versions.items()},
         sealed=sealed,
+        draft=draft,
         all_records=all_records,
         redactions={} if sealed else dict(redactions or {}),
         requested_by=actor.user,
         step="Waiting for a worker",
     )
     audit_record(actor=actor, action=AuditEntry.Action.EXPORTED, case_id=export.case_id, target=export,
-                 detail={"sealed": sealed, "redactions": len(export.redactions)})
+                 detail={"sealed": sealed, "draft": draft, "redactions": len(export.redactions)})
     job_queue(EXPORT_RENDERING, key=export.pk)
     return export
 
@@ -135,6 +144,8 @@ def export_render(*, export_id: int) -> bool:
         if refusal is not None:  # consent can change between the request and the job
             raise refusal
         document = data.document if export.sealed else redact_document(data.document, export.redactions)
+        if export.draft:
+            document = dataclasses.replace(document, draft=True)
         _progress(export.pk, "Writing the Word document", 1)
         docx = render_docx(document)
         _progress(export.pk, "Writing the PDF", 2)
@@ -155,7 +166,7 @@ def export_render(*, export_id: int) -> bool:
                  reason="The files could not be produced because of an unexpected error. Try again; if it "
                  "fails again, tell your administrator the export number.")
         return False
-    stem = f"{export.case.docket_number}-{'sealed' if export.sealed else 'public'}-{export.pk}".replace("/", "-")
+    stem = f"{export.case.docket_number}-{export.purpose}-{export.pk}".replace("/", "-")
     for field, content, suffix in (("docx_file", docx, "docx"), ("pdf_file", pdf, "pdf"), ("packet_file", packet.pdf, "exhibits.pdf")):
         old = getattr(export, field)
         if old:
@@ -177,7 +188,8 @@ EXPORT_FILES = {"docx": "docx_file", "pdf": "pdf_file", "exhibits": "packet_file
 
 def export_file_open(*, export: Export, kind: str, actor: Actor) -> File:
     """One file of a finished export ("docx", "pdf" or "exhibits"), open for reading; the download is audited.
-    Raises FileNotFoundError when the export has no such file."""
+    Raises FileNotFoundError when the export has no such file. Exports are for the people who make them."""
+    case_require(case=export.case_id, user=actor.user, action=CaseAction.DRAFT_EXPORT)
     stored = getattr(export, EXPORT_FILES[kind]) if kind in EXPORT_FILES else None
     if not stored:
         raise FileNotFoundError(kind)
@@ -185,3 +197,15 @@ def export_file_open(*, export: Export, kind: str, actor: Actor) -> File:
     audit_record(actor=actor, action=AuditEntry.Action.EXPORT_DOWNLOADED, case_id=export.case_id, target=export,
                  detail={"file": kind, "sealed": export.sealed})
     return handle
+
+
+@transaction.atomic
+def export_settings_update(*, case: Case, values: dict, actor: Actor) -> CaseExportSettings:
+    """Change how the case's filings look and whom they name (the minors list drives the redaction): the attorney's."""
+    case_require(case=case, user=actor.user, action=CaseAction.FILING)
+    settings = export_settings_for(case=case)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
+    return settings

@@ -148,21 +148,22 @@ def section_add_view(request: HttpRequest, case_id: int, narrative_id: int) -> H
 def section_change_view(request: HttpRequest, case_id: int, narrative_id: int, section_id: int, action: str) -> HttpResponse:
     section = _section_for(request, case_id, narrative_id, section_id)
     narrative = section.narrative
+    actor = Actor.from_request(request)
     if action == "rename":
-        section_rename(section=section, title=request.POST.get("title", ""))
+        section_rename(section=section, title=request.POST.get("title", ""), actor=actor)
     elif action == "up":
-        section_move(section=section, offset=-1)
+        section_move(section=section, offset=-1, actor=actor)
     elif action == "down":
-        section_move(section=section, offset=1)
+        section_move(section=section, offset=1, actor=actor)
     elif action == "remove":
-        section_remove(section=section)
+        section_remove(section=section, actor=actor)
         messages.success(request, f"Section “{section.title}” removed.")
         return redirect("narratives:narrative_editor", case_id=case_id, narrative_id=narrative.pk)
     elif action == "assemble":
         if request.POST.get("version", "").isdigit() and int(request.POST["version"]) != section.version:
             messages.error(request, "Someone saved this section since you loaded it; nothing was replaced. Review it first.")
         else:
-            section = section_assemble_draft(section=section, actor=Actor.from_request(request))
+            section = section_assemble_draft(section=section, actor=actor)
             messages.success(request, f"Draft of “{section.title}” assembled from the timeline; the earlier text is in its history.")
     else:
         return HttpResponse(status=404)

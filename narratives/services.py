@@ -16,6 +16,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case
+from cases.roles import CaseAction, case_require
 from common.dates import parse_partial_date
 from evidence.models import Page
 from extraction.models import EventCandidate
@@ -37,6 +38,24 @@ from narratives.selectors import timeline_list
 from narratives.timeline import timeline_csv, timeline_xlsx
 
 # ---- review: proposals become timeline events only when a person accepts them -----------------------------------
+
+
+def _require_review(case_id: int, actor: Actor, *categories: str) -> None:
+    """Reviewing is for the attorney and the specialist; an Advocate reviews only service engagements."""
+    engagements_only = all(kind_of(category) == SERVICE_ENGAGEMENT for category in categories if category)
+    case_require(case=case_id, user=actor.user, action=CaseAction.REVIEW, within_limit=engagements_only)
+
+
+def section_is_current_services(section: NarrativeSection) -> bool:
+    """The "What the client is doing now" section: it draws only on service engagements (whatever its title)."""
+    return bool(section.categories) and all(kind_of(category) == SERVICE_ENGAGEMENT for category in section.categories)
+
+
+def _require_narrative(section: NarrativeSection, actor: Actor, *, whole: bool = False) -> None:
+    """Editing is for the attorney and the specialist; an Advocate edits the text of the section about what the
+    client is doing now, and does not add, remove, rename or move sections (`whole`)."""
+    case_require(case=section.narrative.case_id, user=actor.user, action=CaseAction.EDIT_NARRATIVE,
+                 within_limit=not whole and section_is_current_services(section))
 
 
 class ReviewConflict(Exception):
@@ -117,6 +136,7 @@ def candidate_accept(*, candidate: EventCandidate, actor: Actor, edits: EventEdi
     """Put a proposal on the case's timeline (as proposed, or as the reviewer edited it), citing its span.
 
     The apps that follow accepted events (engagements: a service engagement) join in through `event_accepted`."""
+    _require_review(candidate.document.case_id, actor, candidate.category, *([edits.category] if edits else []))
     candidate = EventCandidate.objects.select_for_update().select_related("document__case").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
         raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
@@ -138,6 +158,7 @@ def candidate_accept(*, candidate: EventCandidate, actor: Actor, edits: EventEdi
 
 @transaction.atomic
 def candidate_reject(*, candidate: EventCandidate, actor: Actor) -> EventCandidate:
+    _require_review(candidate.document.case_id, actor, candidate.category)
     candidate = EventCandidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
         raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
@@ -152,6 +173,7 @@ def candidate_reject(*, candidate: EventCandidate, actor: Actor) -> EventCandida
 @transaction.atomic
 def candidate_merge(*, candidate: EventCandidate, into: TimelineEvent, actor: Actor) -> TimelineEvent:
     """The same fact from another record (or page): one event, one more source."""
+    _require_review(into.case_id, actor, candidate.category, into.category)
     candidate = EventCandidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
         raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
@@ -168,6 +190,7 @@ def candidate_merge(*, candidate: EventCandidate, into: TimelineEvent, actor: Ac
 @transaction.atomic
 def event_create_from_page(*, page: Page, start: int, end: int, edits: EventEdits, actor: Actor) -> TimelineEvent:
     """An event a person added by hand, citing the text they selected on a record page."""
+    _require_review(page.document.case_id, actor, edits.category)
     if not 0 <= start < end <= len(page.text):
         raise ValidationError("The selected text is not on this page; select it again.")
     event = _event_from(case=page.document.case, edits=edits, created_by=actor.user)
@@ -181,7 +204,10 @@ def event_create_from_page(*, page: Page, start: int, end: int, edits: EventEdit
 # ---- timeline: key facts, notes, consent, conflicts, domains -------------------------------------------
 
 
-def event_update_flags(*, event: TimelineEvent, key_fact: bool | None = None, note: str | None = None) -> TimelineEvent:
+def event_update_flags(
+    *, event: TimelineEvent, actor: Actor, key_fact: bool | None = None, note: str | None = None
+) -> TimelineEvent:
+    _require_review(event.case_id, actor, event.category)
     fields = []
     if key_fact is not None:
         event.key_fact = key_fact
@@ -197,6 +223,7 @@ def event_update_flags(*, event: TimelineEvent, key_fact: bool | None = None, no
 @transaction.atomic
 def event_set_consent(*, event: TimelineEvent, consent: str, actor: Actor) -> TimelineEvent:
     """Record the client's decision about saying this fact in court, and who recorded it, when."""
+    case_require(case=event.case_id, user=actor.user, action=CaseAction.CONSENT)
     if consent not in Consent.values:
         raise ValidationError("Unknown consent choice.")
     event.consent = consent
@@ -208,8 +235,9 @@ def event_set_consent(*, event: TimelineEvent, consent: str, actor: Actor) -> Ti
     return event
 
 
-def event_mark_conflict(*, event: TimelineEvent, other: TimelineEvent, conflicting: bool = True) -> None:
+def event_mark_conflict(*, event: TimelineEvent, other: TimelineEvent, actor: Actor, conflicting: bool = True) -> None:
     """Two events whose records disagree (e.g. on a date); flagged on both until resolved."""
+    _require_review(event.case_id, actor, event.category, other.category)
     if event.case_id != other.case_id or event.pk == other.pk:
         raise ValidationError("Only two different events of the same case can conflict.")
     if conflicting:
@@ -219,6 +247,7 @@ def event_mark_conflict(*, event: TimelineEvent, other: TimelineEvent, conflicti
 
 
 def domain_set_not_applicable(*, case: Case, category: str, not_applicable: bool, reason: str, decided_by) -> None:
+    case_require(case=case, user=decided_by, action=CaseAction.REVIEW, within_limit=False)
     if not_applicable:
         DomainStatus.objects.update_or_create(
             case=case, category=category,
@@ -230,6 +259,7 @@ def domain_set_not_applicable(*, case: Case, category: str, not_applicable: bool
 
 def timeline_spreadsheet(*, case: Case, events: list[TimelineEvent], format: str, actor: Actor) -> bytes:
     """The events as a spreadsheet ("csv" or "xlsx") for a person to take away; the export is audited."""
+    case_require(case=case, user=actor.user, action=CaseAction.READ)
     if format not in {"csv", "xlsx"}:
         raise ValueError("timelines export as csv or xlsx")
     audit_record(actor=actor, action=AuditEntry.Action.TIMELINE_EXPORTED, case_id=case.pk,
@@ -272,6 +302,7 @@ class EditConflict(Exception):
 @transaction.atomic
 def narrative_create(*, case: Case, title: str, created_by) -> Narrative:
     """A narrative whose sections follow the mitigation domains and 'history and characteristics'."""
+    case_require(case=case, user=created_by, action=CaseAction.EDIT_NARRATIVE, within_limit=False)
     narrative = Narrative(case=case, title=title.strip(), created_by=created_by)
     narrative.full_clean()
     narrative.save()
@@ -290,6 +321,7 @@ def _renumber(narrative: Narrative) -> None:
 
 @transaction.atomic
 def section_add(*, narrative: Narrative, title: str, categories: list[str] | None = None, added_by) -> NarrativeSection:
+    case_require(case=narrative.case_id, user=added_by, action=CaseAction.EDIT_NARRATIVE, within_limit=False)
     position = narrative.sections.count()
     section = NarrativeSection(narrative=narrative, title=title.strip() or "New section", position=position,
                                categories=categories or [], updated_by=added_by)
@@ -298,15 +330,17 @@ def section_add(*, narrative: Narrative, title: str, categories: list[str] | Non
     return section
 
 
-def section_rename(*, section: NarrativeSection, title: str) -> NarrativeSection:
+def section_rename(*, section: NarrativeSection, title: str, actor: Actor) -> NarrativeSection:
+    _require_narrative(section, actor, whole=True)
     section.title = title.strip()[:200] or section.title
     section.save(update_fields=["title", "updated_at"])
     return section
 
 
 @transaction.atomic
-def section_move(*, section: NarrativeSection, offset: int) -> None:
+def section_move(*, section: NarrativeSection, offset: int, actor: Actor) -> None:
     """Move a section up (offset -1) or down (+1) among its narrative's sections."""
+    _require_narrative(section, actor, whole=True)
     ordered = list(section.narrative.sections.order_by("position", "pk"))
     index = next(i for i, s in enumerate(ordered) if s.pk == section.pk)
     target = max(0, min(len(ordered) - 1, index + offset))
@@ -317,8 +351,9 @@ def section_move(*, section: NarrativeSection, offset: int) -> None:
 
 
 @transaction.atomic
-def section_remove(*, section: NarrativeSection) -> None:
+def section_remove(*, section: NarrativeSection, actor: Actor) -> None:
     """Remove a section (its versions go with it; an empty narrative keeps no orphan numbering)."""
+    _require_narrative(section, actor, whole=True)
     narrative = section.narrative
     section.delete()
     _renumber(narrative)
@@ -327,6 +362,7 @@ def section_remove(*, section: NarrativeSection) -> None:
 @transaction.atomic
 def section_save(*, section: NarrativeSection, body: str, expected_version: int, actor: Actor) -> NarrativeSection:
     """Save a section's text as a new version; refuse (EditConflict) if someone saved since it was loaded."""
+    _require_narrative(section, actor)
     saved = _section_save(section=section, body=body, expected_version=expected_version, saved_by=actor.user)
     if saved.version != expected_version:  # nothing changed, nothing saved: nothing to record
         _audit_saved(saved, actor=actor)
@@ -360,6 +396,7 @@ def _section_save(
 @transaction.atomic
 def section_restore(*, section: NarrativeSection, number: int, actor: Actor) -> NarrativeSection:
     """Save an earlier version's text as the newest version (nothing is deleted)."""
+    _require_narrative(section, actor)
     old = section.versions.get(number=number)
     restored = _section_save(
         section=section, body=old.body, expected_version=section.version, saved_by=actor.user,
@@ -395,6 +432,7 @@ def section_assemble_draft(*, section: NarrativeSection, actor: Actor) -> Narrat
     """Replace the section's text with a draft from its categories' accepted, client-approved events.
 
     The previous text stays in the section's versions, so nothing written by hand is lost."""
+    _require_narrative(section, actor)
     case = section.narrative.case
     events = list(timeline_list(case=case, categories=section.categories).filter(consent=Consent.APPROVED))
     body = assemble_paragraphs(
@@ -412,6 +450,7 @@ def section_assemble_draft(*, section: NarrativeSection, actor: Actor) -> Narrat
 
 def narrative_assemble_draft(*, narrative: Narrative, actor: Actor) -> int:
     """A draft for every section that draws on timeline categories; returns how many sections were drafted."""
+    case_require(case=narrative.case_id, user=actor.user, action=CaseAction.EDIT_NARRATIVE, within_limit=False)
     drafted = 0
     for section in narrative.sections.all():
         if section.categories:

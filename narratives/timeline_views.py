@@ -157,6 +157,7 @@ def event_update_view(request: HttpRequest, case_id: int, event_id: int) -> Http
     if "key_fact" in request.POST or "note" in request.POST:
         event_update_flags(
             event=event,
+            actor=Actor.from_request(request),
             key_fact=(request.POST.get("key_fact") == "1") if "key_fact" in request.POST else None,
             note=request.POST.get("note") if "note" in request.POST else None,
         )
@@ -174,7 +175,7 @@ def event_conflict_view(request: HttpRequest, case_id: int, event_id: int) -> Ht
         messages.error(request, "Choose another event of this case.")
         return _back(request, case, event)
     try:
-        event_mark_conflict(event=event, other=other, conflicting=request.POST.get("remove") != "1")
+        event_mark_conflict(event=event, other=other, actor=Actor.from_request(request), conflicting=request.POST.get("remove") != "1")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _back(request, case, event)

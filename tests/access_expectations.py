@@ -5,8 +5,11 @@ Kinds of URL:
   visitors are sent to log in (302).
 - "post": a case action that takes POST only; a GET is refused with 405 for everyone logged in, before any
   lookup (so it reveals nothing), and anonymous visitors are sent to log in.
-- "supervisor": a page for the case's supervisor only; the rest of the team gets 403 (they know the case
-  exists), outsiders 404.
+- "audit": a page for the case's lead attorney and its supervisor; the rest of the team gets 403 (they know the
+  case exists), outsiders 404. (The matrix's attorney is the case's lead.)
+- "exports": a page for the people who export (attorney, mitigation specialist); the Advocate and the supervisor
+  get 403, outsiders 404.
+- "engagement_form": a form for changing engagements; the supervisor (who only reads them) gets 403.
 - "global": a page of the user's own (case list, dashboard); everyone logged in sees it.
 - "open": the login page, for everyone.
 - "admin": Django admin's door: staff see it, others are sent to the admin login.
@@ -20,7 +23,10 @@ TEAM = {"attorney", "mitigation_specialist", "advocate", "supervisor"}
 KINDS = {
     "page": lambda v: 200 if v in TEAM else 302 if v == "anonymous" else 404,
     "post": lambda v: 302 if v == "anonymous" else 405,
-    "supervisor": lambda v: 200 if v == "supervisor" else 403 if v in TEAM else 302 if v == "anonymous" else 404,
+    "audit": lambda v: 200 if v in {"attorney", "supervisor"} else 403 if v in TEAM else 302 if v == "anonymous" else 404,
+    "exports": lambda v: (200 if v in {"attorney", "mitigation_specialist"} else 403 if v in TEAM
+                          else 302 if v == "anonymous" else 404),
+    "engagement_form": lambda v: 403 if v == "supervisor" else 200 if v in TEAM else 302 if v == "anonymous" else 404,
     "post_any": lambda v: 405,  # logging out takes POST from anyone, signed in or not
     "global": lambda v: 302 if v == "anonymous" else 200,
     "open": lambda v: 200,
@@ -65,12 +71,15 @@ EXPECTED = {
     "narratives:candidate_edit": "page",
     "narratives:event_add_from_page": "redirect_in_case",
     "extraction:document_reextract": "post",
-    "cases:case_audit": "supervisor",
-    "cases:case_audit_csv": "supervisor",
-    "exports:export_prepare": "page",
-    "exports:export_list": "page",
-    "exports:export_status": "page",
-    "exports:export_download": "page",
+    "cases:case_audit": "audit",
+    "cases:case_audit_csv": "audit",
+    "cases:case_team": "page",
+    "cases:case_member_add": "post",
+    "cases:case_member_change": "post",
+    "exports:export_prepare": "exports",
+    "exports:export_list": "exports",
+    "exports:export_status": "exports",
+    "exports:export_download": "exports",
 }
 # Adding an event from a page without a selection sends the team back to the page (302); outsiders get 404.
 KINDS["redirect_in_case"] = lambda v: 302 if v in TEAM or v == "anonymous" else 404
@@ -88,6 +97,7 @@ PARAMETERS = {
     "action": lambda o: "rename",
     "export_id": lambda o: o["export"].pk,
     "kind": lambda o: "pdf",
+    "membership_id": lambda o: o["case"].memberships.first().pk,
 }
 
 
@@ -106,10 +116,10 @@ def expected_status(name: str, visitor: str) -> int:
 EXPECTED.update({
     "engagements:dashboard": "global",
     "engagements:engagement_list": "page",
-    "engagements:engagement_create": "page",
-    "engagements:attendance_import": "page",
+    "engagements:engagement_create": "engagement_form",
+    "engagements:attendance_import": "engagement_form",
     "engagements:engagement_detail": "page",
-    "engagements:engagement_update": "page",
+    "engagements:engagement_update": "engagement_form",
     "engagements:engagement_status": "post",
     "engagements:log_add": "post",
     "engagements:log_remove": "post",

@@ -62,6 +62,7 @@ def _url(name: str, params: tuple[str, ...], document: Document) -> str:
         "engagement_id": engagement.pk,
         "entry_id": engagement.log_entries.first().pk,
         "goal_id": document.case.goal_items.first().pk,
+        "membership_id": document.case.memberships.first().pk,
     }
     missing = set(params) - set(values)
     assert not missing, f"add a value for {missing} to this test so {name} is checked"

@@ -56,7 +56,7 @@ def filing():
     removed = TimelineEventFactory(case=case, category="child_welfare", summary="He was taken into custody.",
                                    date="2000-02", date_sort="2000-02-01", consent=Consent.APPROVED)
     EventSourceFactory(event=removed, document=cps, page_number=1, start=21, end=80)
-    user = MembershipFactory(case=case).user
+    user = MembershipFactory(case=case, role="attorney").user  # filing versions are the attorney's
     narrative = narrative_create(case=case, title="Mitigation", created_by=user)
     early = narrative.sections.get(title="Early childhood and family")
     education = narrative.sections.get(title="Education")
@@ -87,7 +87,7 @@ def test_exhibit_letters_follow_first_citation_and_are_recomputed_after_reorderi
     case, narrative, user, documents, _events = filing
 
     before = export_data(narrative=narrative, sealed=False)
-    section_move(section=narrative.sections.get(title="Education"), offset=-3)
+    section_move(section=narrative.sections.get(title="Education"), offset=-3, actor=Actor(user=user))
     after = export_data(narrative=narrative, sealed=False)
 
     assert [(e.letter, e.document_id) for e in before.exhibits] == [("A", documents["cps"].pk), ("B", documents["school"].pk)]
