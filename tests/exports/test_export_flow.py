@@ -189,6 +189,20 @@ def test_export_narrative_command_writes_three_files_and_fails_clearly_when_refu
         call_command("export_narrative", "--case", "nope", "--out", str(tmp_path))
 
 
+def test_export_narrative_command_obeys_the_roles_a_specialist_drafts_but_does_not_file(filing, tmp_path):
+    case, _narrative, _user, _documents, _events = filing
+    specialist = MembershipFactory(case=case, role="mitigation_specialist").user
+
+    with pytest.raises(CommandError, match="may not make exports for filing"):
+        call_command("export_narrative", "--case", case.docket_number, "--out", str(tmp_path / "filed"),
+                     "--as-user", specialist.username)
+    call_command("export_narrative", "--case", case.docket_number, "--out", str(tmp_path / "draft"), "--draft",
+                 "--as-user", specialist.username)
+
+    assert Export.objects.get().purpose == "draft"
+    assert "DRAFT — NOT FOR FILING" in _pdf_text((tmp_path / "draft" / "narrative.pdf").read_bytes())
+
+
 def test_an_export_left_running_by_a_dead_worker_is_queued_again(filing, sent_tasks, django_capture_on_commit_callbacks):
     import datetime
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import Actor
@@ -29,12 +30,16 @@ class Command(BaseCommand):
         parser.add_argument("--case", required=True, metavar="DOCKET", help="The case's docket number.")
         parser.add_argument("--narrative", type=int, help="The narrative's id (default: the case's only narrative).")
         parser.add_argument("--sealed", action="store_true", help="Unredacted, labelled for filing under seal.")
+        parser.add_argument("--draft", action="store_true",
+                            help="A redacted working copy labelled not for filing (the specialist may make one).")
         parser.add_argument("--all-records", action="store_true", help="Every record in the packet, not only cited ones.")
         parser.add_argument("--out", required=True, type=Path, help="Folder to write the files to (created if needed).")
         parser.add_argument("--as-user", default=None, help="Username recorded as the exporter (default: the case's creator).")
 
-    def handle(self, *args, case: str, narrative: int | None, sealed: bool, all_records: bool, out: Path,
+    def handle(self, *args, case: str, narrative: int | None, sealed: bool, draft: bool, all_records: bool, out: Path,
                as_user: str | None, **options) -> None:
+        if sealed and draft:
+            raise CommandError("A draft is never sealed: choose --sealed or --draft.")
         found = case_for_docket(docket_number=case)
         if found is None:
             raise CommandError(f"No case with docket number {case!r}.")
@@ -57,9 +62,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Rule 49.1: {len(findings)} findings reduced in the public version.")
         try:
             export = export_create(narrative=chosen, actor=Actor(user=user), sealed=sealed, all_records=all_records,
-                                   redactions=redactions)
+                                   redactions=redactions, draft=draft)
         except ExportRefused as refusal:
             raise CommandError(f"Export refused. {refusal.message}") from refusal
+        except PermissionDenied as refusal:  # the command obeys the same roles as the app
+            raise CommandError(f"Export refused for {user.get_username()}. {refusal}") from refusal
         export_render(export_id=export.pk)  # in this process: a script wants the files when the command ends
         export.refresh_from_db()
         if export.status != Export.Status.DONE:
@@ -68,7 +75,7 @@ class Command(BaseCommand):
         for field, name in (("docx_file", "narrative.docx"), ("pdf_file", "narrative.pdf"), ("packet_file", "exhibits.pdf")):
             with getattr(export, field).open("rb") as source, (out / name).open("wb") as target:
                 shutil.copyfileobj(source, target)
-        label = "sealed" if sealed else "public"
+        label = export.purpose
         self.stdout.write(self.style.SUCCESS(
             f"Wrote the {label} narrative.docx, narrative.pdf and exhibits.pdf ({export.packet_pages} pages) to {out}"
         ))
