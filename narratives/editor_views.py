@@ -17,12 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import Actor
 from cases.access import case_for_request
+from cases.roles import CaseAction, standing_of
 from cases.panels import NARRATIVE_TOOLS, panels_render
 from extraction.pipeline.taxonomy import CATEGORY_CHOICES
 from narratives.forms import NarrativeForm
 from narratives.models import Narrative, NarrativeSection
 from narratives.selectors import narrative_get, section_warnings, timeline_list
 from narratives.services import (
+    section_is_current_services,
     EditConflict,
     narrative_assemble_draft,
     narrative_create,
@@ -73,8 +75,11 @@ def narrative_editor_view(request: HttpRequest, case_id: int, narrative_id: int)
     narrative = _narrative_for(request, case_id, narrative_id)
     case = narrative.case
     sections = list(narrative.sections.select_related("updated_by"))
+    standing = standing_of(case=case, user=request.user)
     for section in sections:
         section.warnings = section_warnings(case=case, body=section.body)
+        # The service decides; the page only shows each person the sections they may write in.
+        section.editable = standing.allows(CaseAction.EDIT_NARRATIVE, within_limit=section_is_current_services(section))
     events = list(timeline_list(case=case))
     for event in events:
         event.when = when(event)
@@ -85,6 +90,8 @@ def narrative_editor_view(request: HttpRequest, case_id: int, narrative_id: int)
             "case": case,
             "narrative": narrative,
             "sections": sections,
+            "reshapes": standing.allows(CaseAction.EDIT_NARRATIVE, within_limit=False),
+            "writes_some": any(section.editable for section in sections),
             "events": events,
             "category_labels": dict(CATEGORY_CHOICES),
             "categories": CATEGORY_CHOICES,

@@ -340,3 +340,15 @@ def test_the_team_page_shows_the_table_with_the_viewers_role(client, world):
     assert "service engagements only" in page
     assert "Add to the team" not in page  # an Advocate does not manage the team
     assert world.people["supervisor"].username in page
+
+
+def test_a_refused_page_is_styled_says_why_and_offers_a_way_back(client, world):
+    client.force_login(world.people["advocate"])
+
+    response = client.get(reverse("exports:export_list", kwargs={"case_id": world.case.pk,
+                                                                 "narrative_id": world.narrative.pk}))
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "As an Advocate on this case you may not make or download exports." in page
+    assert "Go back" in page and reverse("cases:case_list") in page

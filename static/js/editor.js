@@ -28,7 +28,11 @@
     link: { addTargetToExternalLinks: false },
   };
 
-  const DRAFT_KEY = function (id) { return "narrative-section-draft-" + id; };
+  // Unsaved text kept in this browser belongs to the person who typed it: the key names them, and logging out
+  // clears every draft (see base.js), so the next person at this browser never sees or saves it.
+  const sectionsBox = document.querySelector(".sections[data-user]");
+  const USER = sectionsBox ? sectionsBox.dataset.user : "";
+  const DRAFT_KEY = function (id) { return "narrative-section-draft-" + USER + "-" + id; };
   let focusedSection = null;
 
   function setState(section, text, cls) {
@@ -74,6 +78,14 @@
     let saving = false, dirty = false, timer = null, retryDelay = 2000;
 
     return window.ClassicEditor.create(host, CONFIG).then(function (editor) {
+      if (section.dataset.readonly) {  // the person may read this section, not write it (the server refuses too)
+        editor.setData(source.value);
+        editor.enableReadOnlyMode("not-yours");
+        section.editor = null;
+        setState(section, "For reading: this section is written by the attorney and the mitigation specialist.", "");
+        editor.editing.view.document.on("focus", function () { focus(section); });
+        return;
+      }
       const saved = window.localStorage.getItem(DRAFT_KEY(id));
       if (saved) {
         const draft = JSON.parse(saved);
