@@ -74,12 +74,21 @@ def audit_record(
     )
 
 
-def recent_login_failures(*, username: str, ip: str | None, window: datetime.timedelta) -> int:
+def login_throttled(*, username: str, ip: str | None, window: datetime.timedelta) -> bool:
+    """Whether to refuse a login now, from the failures in the audit trail (the app's and the admin's alike).
+
+    Counted per username *and* address, so one person guessing does not lock out everyone behind an office's
+    shared address; an address (many usernames tried) and a username (tried from many addresses) each have a
+    separate, higher limit."""
     since = timezone.now() - window
     failures = AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED, at__gte=since)
-    by_name = failures.filter(username__iexact=username).count() if username else 0
-    by_ip = failures.filter(ip_address=ip).count() if ip else 0
-    return max(by_name, by_ip // 3)  # one address may serve an office: allow it more tries in all
+    by_name = failures.filter(username__iexact=username) if username else failures.none()
+    if ip and by_name.filter(ip_address=ip).count() >= settings.LOGIN_MAX_FAILURES:
+        return True
+    wide = settings.LOGIN_MAX_FAILURES_PER_ADDRESS
+    if ip and failures.filter(ip_address=ip).count() >= wide:
+        return True
+    return by_name.count() >= (wide if ip else settings.LOGIN_MAX_FAILURES)
 
 
 def audit_entry_list(*, case_id: int) -> models.QuerySet[AuditEntry]:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from cases.models import CaseMembership
 from narratives.services import narrative_create
-from tests.factories import DocumentFactory, EventCandidateFactory, MembershipFactory, PageFactory
+from tests.factories import DocumentFactory, EventCandidateFactory, MembershipFactory, PageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,35 @@ def test_pages_carry_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_admin_login_is_throttled_by_the_apps_counter(client, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    staff = UserFactory(is_staff=True, is_superuser=True)
+
+    for _ in range(3):
+        client.post(reverse("login"), {"username": staff.username, "password": "wrong"})
+    refused = client.post(reverse("admin:login"), {"username": staff.username, "password": "a-long-test-password"})
+
+    assert "Too many failed attempts" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert _actions(username=staff.username)[-1] == "login_throttled"
+
+
+def test_one_persons_failures_do_not_lock_out_their_office_but_an_address_has_a_higher_limit(client, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 5
+    guesser, colleague, third = UserFactory(), UserFactory(), UserFactory()
+
+    for _ in range(5):
+        client.post(reverse("login"), {"username": guesser.username, "password": "wrong"})
+    assert "Too many failed attempts" in client.post(
+        reverse("login"), {"username": guesser.username, "password": "a-long-test-password"}).content.decode()
+    assert client.post(reverse("login"), {"username": colleague.username,
+                                          "password": "a-long-test-password"}).status_code == 302
+    client.post(reverse("logout"))
+
+    for name in ("nobody-1", "nobody-2"):  # throttled tries are not failures: these make the 5th
+        client.post(reverse("login"), {"username": name, "password": "wrong"})
+    refused = client.post(reverse("login"), {"username": third.username, "password": "a-long-test-password"})
+    assert "Too many failed attempts" in refused.content.decode()

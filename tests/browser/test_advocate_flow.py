@@ -79,7 +79,7 @@ def test_advocate_records_an_engagement_and_it_reaches_the_narrative(demo_case, 
 
     # The client approved it for court: the Advocate went through it with them; the specialist records it.
     assert page.locator("#consent-form").count() == 0
-    assert "Not discussed" in page.inner_text("#consent-state")
+    assert "Not yet discussed" in page.inner_text("#consent-state")
     screenshot("advocate-engagement")
     engagement_url = page.url
     page.click("#logout-form button")
