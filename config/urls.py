@@ -26,3 +26,5 @@ urlpatterns = [
     path("", include("engagements.urls", namespace="engagements")),
     path("", include("exports.urls", namespace="exports")),
 ]
+
+handler400 = "config.errors.bad_request"

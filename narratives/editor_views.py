@@ -167,7 +167,8 @@ def section_change_view(request: HttpRequest, case_id: int, narrative_id: int, s
         messages.success(request, f"Section “{section.title}” removed.")
         return redirect("narratives:narrative_editor", case_id=case_id, narrative_id=narrative.pk)
     elif action == "assemble":
-        if request.POST.get("version", "").isdigit() and int(request.POST["version"]) != section.version:
+        posted = request.POST.get("version", "")
+        if posted.isascii() and posted.isdigit() and int(posted) != section.version:
             messages.error(request, "Someone saved this section since you loaded it; nothing was replaced. Review it first.")
         else:
             section = section_assemble_draft(section=section, actor=actor)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import Actor
+from common.ids import id_from
 from cases.access import case_for_request
 from cases.models import Case
 from evidence.selectors import page_get, page_texts
@@ -48,7 +49,7 @@ def _back_to_queue(request: HttpRequest, case: Case) -> HttpResponse:
     url = reverse("narratives:review_queue", kwargs={"case_id": case.pk})
     if query:
         url += "?" + "&".join(f"{key}={value}" for key, value in query.items() if value.isalnum())
-    if request.POST.get("next", "").isdigit():
+    if id_from(request.POST.get("next")):
         url += f"#candidate-{request.POST['next']}"
     return redirect(url)
 
@@ -144,7 +145,7 @@ def candidate_merge_view(request: HttpRequest, case_id: int, candidate_id: int) 
     case = case_for_request(request, case_id)
     candidate = _candidate_for(request, case, candidate_id)
     event_id = request.POST.get("event", "")
-    into = timeline_event_get(case=case, event_id=int(event_id)) if event_id.isdigit() else None
+    into = timeline_event_get(case=case, event_id=id_from(event_id)) if id_from(event_id) else None
     if into is None:
         messages.error(request, "Choose an event of this case's timeline to merge the proposal into.")
         return _back_to_queue(request, case)

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.services import Actor
+from common.ids import id_from
 from cases.access import case_for_request
 from cases.models import Case
 from evidence.selectors import document_list
@@ -170,7 +171,7 @@ def event_conflict_view(request: HttpRequest, case_id: int, event_id: int) -> Ht
     case = case_for_request(request, case_id)
     event = get_object_or_404(case.timeline_events, pk=event_id)
     other_id = request.POST.get("other", "")
-    other = timeline_event_get(case=case, event_id=int(other_id)) if other_id.isdigit() else None
+    other = timeline_event_get(case=case, event_id=id_from(other_id)) if id_from(other_id) else None
     if other is None:
         messages.error(request, "Choose another event of this case.")
         return _back(request, case, event)
