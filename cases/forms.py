@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.models import Case, CaseMembership
+from cases.selectors import case_list_for_user_by_docket
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -62,6 +63,14 @@ class CaseForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        docket, client = data.get("docket_number"), data.get("client_name")
+        if docket and client and self.user is not None:
+            # Only the person's own cases are named: another team's case on this docket stays invisible.
+            mine = case_list_for_user_by_docket(user=self.user, docket_number=docket).filter(
+                client_name__iexact=client.strip()).first()
+            if mine is not None:
+                self.add_error("docket_number", f"You already have this case open ({mine.client_name}, "
+                                                f"No. {mine.docket_number}); open it from your case list.")
         lead = data.get("lead")
         role = data.get("creator_role")
         if (lead is None or lead == self.user) and role and role != CaseMembership.Role.ATTORNEY:

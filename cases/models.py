@@ -25,7 +25,9 @@ class Case(models.Model):
 
     client_name = models.CharField(max_length=200)
     client_dob = models.DateField("client's date of birth", null=True, blank=True)
-    docket_number = models.CharField(max_length=80, unique=True)
+    # Not unique: co-defendants share a docket, and refusing a number already taken would tell anyone opening a
+    # case that the office holds another one on that docket.
+    docket_number = models.CharField(max_length=80, db_index=True)
     court = models.CharField(max_length=200, blank=True)
     jurisdiction = models.CharField(max_length=200, blank=True)
     charges = models.TextField(blank=True)

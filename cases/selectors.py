@@ -17,9 +17,26 @@ def case_for_user(*, user, case_id: int) -> Case | None:
     return case_list_for_user(user=user).filter(pk=case_id).first()
 
 
-def case_for_docket(*, docket_number: str) -> Case | None:
-    """A case by its docket number, for commands run by the office (no access check: they run as a chosen user)."""
-    return Case.objects.filter(docket_number=docket_number).first()
+class AmbiguousDocket(Exception):
+    """Several cases carry the docket number (co-defendants); the message lists their ids to choose from."""
+
+
+def case_for_docket(*, docket_number: str, case_id: int | None = None) -> Case | None:
+    """A case by its docket number (and id, when several share it), for commands run by the office (no access
+    check: they run as a chosen user, and the services check that user's role). Raises AmbiguousDocket."""
+    cases = Case.objects.filter(docket_number=docket_number)
+    if case_id is not None:
+        cases = cases.filter(pk=case_id)
+    found = list(cases.order_by("pk")[:10])
+    if len(found) > 1:
+        ids = ", ".join(str(case.pk) for case in found)
+        raise AmbiguousDocket(f"Several cases carry docket number {docket_number} (ids {ids}): say which with --case-id.")
+    return found[0] if found else None
+
+
+def case_list_for_user_by_docket(*, user, docket_number: str) -> QuerySet[Case]:
+    """The user's own cases on a docket: the only ones a form may name to them."""
+    return case_list_for_user(user=user).filter(docket_number__iexact=docket_number.strip())
 
 
 def case_role_of(*, case: Case, user) -> str | None:

@@ -1,6 +1,6 @@
 """Write a narrative's court files to a folder, through the same services as the web export.
 
-    python manage.py export_narrative --case 23-CF-00417 [--narrative ID] [--sealed] --out DIR
+    python manage.py export_narrative --case 23-CF-00417 [--case-id ID] [--narrative ID] [--sealed | --draft] --out DIR
 
 Writes narrative.docx, narrative.pdf and exhibits.pdf (public versions, every Rule 49.1 finding reduced,
 unless --sealed) and exits non-zero with the reason when the export is refused."""
@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import Actor
-from cases.selectors import case_for_docket
+from cases.selectors import AmbiguousDocket, case_for_docket
 from exports.assemble import export_data
 from exports.models import Export
 from exports.redaction import redactions_from_findings
@@ -28,6 +28,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--case", required=True, metavar="DOCKET", help="The case's docket number.")
+        parser.add_argument("--case-id", type=int, help="The case's id, when several cases share the docket number.")
         parser.add_argument("--narrative", type=int, help="The narrative's id (default: the case's only narrative).")
         parser.add_argument("--sealed", action="store_true", help="Unredacted, labelled for filing under seal.")
         parser.add_argument("--draft", action="store_true",
@@ -36,11 +37,14 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="Folder to write the files to (created if needed).")
         parser.add_argument("--as-user", default=None, help="Username recorded as the exporter (default: the case's creator).")
 
-    def handle(self, *args, case: str, narrative: int | None, sealed: bool, draft: bool, all_records: bool, out: Path,
-               as_user: str | None, **options) -> None:
+    def handle(self, *args, case: str, case_id: int | None, narrative: int | None, sealed: bool, draft: bool,
+               all_records: bool, out: Path, as_user: str | None, **options) -> None:
         if sealed and draft:
             raise CommandError("A draft is never sealed: choose --sealed or --draft.")
-        found = case_for_docket(docket_number=case)
+        try:
+            found = case_for_docket(docket_number=case, case_id=case_id)
+        except AmbiguousDocket as ambiguous:
+            raise CommandError(str(ambiguous)) from ambiguous
         if found is None:
             raise CommandError(f"No case with docket number {case!r}.")
         narratives = narrative_list(case=found)
