@@ -8,6 +8,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -114,6 +115,8 @@ def section_save_view(request: HttpRequest, case_id: int, narrative_id: int, sec
         return JsonResponse({"error": "The editor sent something the server could not read; reload the page."}, status=400)
     try:
         saved = section_save(section=section, body=body, expected_version=version, actor=Actor.from_request(request))
+    except ValidationError as refusal:
+        return JsonResponse({"error": " ".join(refusal.messages), "refused": True}, status=400)
     except EditConflict as conflict:
         other = conflict.section
         return JsonResponse(

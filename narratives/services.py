@@ -33,7 +33,7 @@ from narratives.models import (
     SectionVersion,
     TimelineEvent,
 )
-from narratives.richtext import sanitize_html
+from narratives.richtext import cited_event_ids, sanitize_html
 from narratives.selectors import timeline_list
 from narratives.timeline import timeline_csv, timeline_xlsx
 
@@ -363,10 +363,27 @@ def section_remove(*, section: NarrativeSection, actor: Actor) -> None:
 def section_save(*, section: NarrativeSection, body: str, expected_version: int, actor: Actor) -> NarrativeSection:
     """Save a section's text as a new version; refuse (EditConflict) if someone saved since it was loaded."""
     _require_narrative(section, actor)
+    _refuse_foreign_citations(section=section, body=body)
     saved = _section_save(section=section, body=body, expected_version=expected_version, saved_by=actor.user)
     if saved.version != expected_version:  # nothing changed, nothing saved: nothing to record
         _audit_saved(saved, actor=actor)
     return saved
+
+
+def _refuse_foreign_citations(*, section: NarrativeSection, body: str) -> None:
+    """A citation must name a fact of this case: one pasted from another case's narrative would put that
+    client's facts (and their records, as exhibits) into this one."""
+    cited = set(cited_event_ids(body))
+    if not cited:
+        return
+    own = set(TimelineEvent.objects.filter(case_id=section.narrative.case_id, pk__in=cited).values_list("pk", flat=True))
+    foreign = sorted(cited - own)
+    if foreign:
+        numbers = ", ".join(f"no. {number}" for number in foreign)
+        raise ValidationError(
+            f"Not saved: the text cites {numbers}, which is not a fact on this case's timeline (pasted from another "
+            "case, or since removed). Delete that citation and cite from this case's facts."
+        )
 
 
 def _audit_saved(section: NarrativeSection, *, actor: Actor, **detail) -> None:

@@ -130,6 +130,13 @@
             showConflict(section, editor, data, function (newVersion) { version = newVersion; });
             return;
           }
+          if (response.status === 400 && data.refused) {
+            // Refused for what the text says (e.g. a citation from another case): sending it again unchanged will
+            // not help, so wait for the next edit; the draft stays in this browser meanwhile.
+            dirty = false;
+            setState(section, data.error + " Your text is kept in this browser.", "failed");
+            return;
+          }
           if (!response.ok) throw new Error(data.error || ("HTTP " + response.status));
           version = data.version;
           section.dataset.version = version;
