@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from cases.models import Case
 from evidence.models import Document, Page
@@ -53,3 +55,11 @@ def page_texts(*, pages: Collection[tuple[int, int]]) -> dict[tuple[int, int], s
         document_id__in={document_id for document_id, _ in pages}, number__in={number for _, number in pages}
     ).values_list("document_id", "number", "text")
     return {(document_id, number): text for document_id, number, text in found if (document_id, number) in pages}
+
+
+def document_is_stuck(*, document: Document) -> bool:
+    """Whether the record is "processing" but its worker has given no sign of life for JOB_SILENT_AFTER (killed
+    whole, machine down): a person may then ask for it to be read again without waiting for the sweep."""
+    started = document.processing_started_at
+    return (document.status == Document.Status.PROCESSING and started is not None
+            and started < timezone.now() - settings.JOB_SILENT_AFTER)

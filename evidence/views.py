@@ -12,6 +12,7 @@ from cases.panels import RECORD_PAGE_TOOLS, RECORD_STATUS, panels_render
 from cases.views import case_page
 from evidence.forms import DocumentUploadForm
 from evidence.models import Document, Page
+from evidence.selectors import document_is_stuck
 from evidence.services import document_original_open, document_retry, document_view, documents_upload, page_view
 
 CONTENT_TYPES = {
@@ -62,6 +63,7 @@ def document_detail_view(request: HttpRequest, case_id: int, document_id: int) -
             "case": document.case,
             "document": document,
             "pages": pages,
+            "stuck": document_is_stuck(document=document),
             "status_panels": panels_render(place=RECORD_STATUS, request=request, case=document.case, document=document),
         },
     )
@@ -148,7 +150,7 @@ def document_original_view(request: HttpRequest, case_id: int, document_id: int)
 @require_POST
 def document_retry_view(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
     document = _document_for(request, case_id, document_id)
-    if document.status == Document.Status.FAILED or document.status == Document.Status.QUEUED:
+    if document.status in {Document.Status.FAILED, Document.Status.QUEUED} or document_is_stuck(document=document):
         document_retry(document=document, actor=Actor.from_request(request))
         messages.success(request, f"{document.original_name}: queued to be read again.")
     else:
