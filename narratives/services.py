@@ -235,6 +235,18 @@ def event_set_consent(*, event: TimelineEvent, consent: str, actor: Actor) -> Ti
     return event
 
 
+@transaction.atomic
+def events_set_consent(*, events: list[TimelineEvent], consent: str, actor: Actor) -> int:
+    """Record one decision of the client for many facts at once (each recorded and audited as if one by one);
+    all or none. Returns how many facts were changed."""
+    changed = 0
+    for event in events:
+        if event.consent != consent:
+            event_set_consent(event=event, consent=consent, actor=actor)
+            changed += 1
+    return changed
+
+
 def event_mark_conflict(*, event: TimelineEvent, other: TimelineEvent, actor: Actor, conflicting: bool = True) -> None:
     """Two events whose records disagree (e.g. on a date); flagged on both until resolved."""
     _require_review(event.case_id, actor, event.category, other.category)

@@ -24,6 +24,7 @@ from narratives.forms import TimelineFilterForm
 from narratives.models import Consent, TimelineEvent
 from narratives.selectors import domain_coverage, timeline_event_get, timeline_list, timeline_subjects
 from narratives.services import (
+    events_set_consent,
     domain_set_not_applicable,
     event_mark_conflict,
     event_set_consent,
@@ -163,6 +164,27 @@ def event_update_view(request: HttpRequest, case_id: int, event_id: int) -> Http
             note=request.POST.get("note") if "note" in request.POST else None,
         )
     return _back(request, case, event)
+
+
+@login_required
+@require_POST
+def timeline_consent_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The client's decision for the facts ticked on the timeline, recorded in one go."""
+    case = case_for_request(request, case_id)
+    ids = {number for number in map(id_from, request.POST.getlist("event")) if number}
+    consent = request.POST.get("consent", "")
+    events = list(case.timeline_events.filter(pk__in=ids))
+    if not events:
+        messages.error(request, "Tick the facts to record the client's decision for, then choose it.")
+    elif consent not in Consent.values:
+        messages.error(request, "Choose the client's decision: approved, withheld or not yet discussed.")
+    else:
+        changed = events_set_consent(events=events, consent=consent, actor=Actor.from_request(request))
+        label = Consent(consent).label.lower()
+        unchanged = len(events) - changed
+        messages.success(request, f"Recorded “{label}” for {changed} fact{'s' if changed != 1 else ''}"
+                                  + (f" ({unchanged} already {label})." if unchanged else "."))
+    return _back(request, case)
 
 
 @login_required

@@ -24,6 +24,7 @@ urlpatterns = [
         name="timeline_export",
     ),
     path("cases/<int:case_id>/events/<int:event_id>/", timeline_views.event_update_view, name="event_update"),
+    path("cases/<int:case_id>/timeline/consent/", timeline_views.timeline_consent_view, name="timeline_consent"),
     path("cases/<int:case_id>/timeline/events/<int:event_id>/", timeline_views.timeline_event_view, name="timeline_event"),
     path(
         "cases/<int:case_id>/events/<int:event_id>/conflict/", timeline_views.event_conflict_view, name="event_conflict"

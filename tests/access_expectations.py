@@ -47,6 +47,7 @@ EXPECTED = {
     "narratives:timeline_export": "page",
     "narratives:timeline_event": "redirect_in_case",
     "narratives:event_update": "post",
+    "narratives:timeline_consent": "post",
     "narratives:event_conflict": "post",
     "narratives:coverage": "page",
     "narratives:domain_status": "post",
