@@ -54,3 +54,9 @@ def extraction_of(*, document) -> DocumentExtraction | None:
 
 def extractions_of(*, documents) -> list[DocumentExtraction]:
     return list(DocumentExtraction.objects.filter(document__in=documents))
+
+
+def candidates_rejected(*, case: Case) -> QuerySet[EventCandidate]:
+    """The case's rejected proposals, the latest decision first (to undo one)."""
+    return (EventCandidate.objects.filter(document__case=case, review_status=EventCandidate.ReviewStatus.REJECTED)
+            .select_related("document", "reviewed_by").order_by("-reviewed_at", "-pk"))

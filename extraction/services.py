@@ -109,3 +109,13 @@ def candidate_mark_reviewed(*, candidate: EventCandidate, review_status: str, re
     candidate.reviewed_at = timezone.now()
     candidate.save(update_fields=["review_status", "reviewed_by", "reviewed_at"])
     return candidate
+
+
+def candidate_reopen(*, candidate: EventCandidate) -> EventCandidate:
+    """Put a reviewed proposal back in the queue, undecided (called by the review, in narratives, when a person
+    undoes a rejection or sends an accepted fact back)."""
+    candidate.review_status = EventCandidate.ReviewStatus.PENDING
+    candidate.reviewed_by = None
+    candidate.reviewed_at = None
+    candidate.save(update_fields=["review_status", "reviewed_by", "reviewed_at"])
+    return candidate

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cases.models import Case
 from extraction.pipeline.taxonomy import LIFE_EVENT_CATEGORIES
-from narratives.models import EventSource, Narrative, NarrativeSection, SectionVersion, TimelineEvent
+from narratives.models import EventRevision, EventSource, Narrative, NarrativeSection, SectionVersion, TimelineEvent
 from narratives.richtext import cited_event_ids, uncited_paragraphs
 
 
@@ -101,14 +101,6 @@ def domain_coverage(*, case: Case) -> list[DomainCoverage]:
     ]
 
 
-def timeline_events_by_category(*, case: Case) -> dict[str, list[TimelineEvent]]:
-    """The case's events grouped by category (the review queue's "merge into" choices)."""
-    grouped: dict[str, list[TimelineEvent]] = {}
-    for event in TimelineEvent.objects.filter(case=case).order_by("category", "date_sort", "pk"):
-        grouped.setdefault(event.category, []).append(event)
-    return grouped
-
-
 def timeline_event_get(*, case: Case, event_id: int) -> TimelineEvent | None:
     """An event of this case only: ids from another case are not found."""
     return TimelineEvent.objects.filter(case=case, pk=event_id).first()
@@ -160,3 +152,8 @@ def section_warnings(*, case: Case, body: str) -> dict:
         "uncited": uncited_paragraphs(body),
         "withheld": [{"id": e.pk, "date": e.date, "summary": e.summary[:140]} for e in withheld],
     }
+
+
+def event_revision_list(*, case: Case) -> QuerySet[EventRevision]:
+    """Every correction of the case's facts, newest first (removed facts included)."""
+    return EventRevision.objects.filter(case=case).select_related("changed_by", "event")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,12 +22,13 @@ from common.dates import parse_partial_date
 from evidence.models import Page
 from extraction.models import EventCandidate
 from extraction.pipeline.taxonomy import SERVICE_ENGAGEMENT, kind_of
-from extraction.services import candidate_mark_reviewed
+from extraction.services import candidate_mark_reviewed, candidate_reopen
 from narratives.drafting import DraftFact, assemble_paragraphs
 from narratives.hooks import draft_notes, draft_wordings, event_accepted
 from narratives.models import (
     Consent,
     DomainStatus,
+    EventRevision,
     EventSource,
     Narrative,
     NarrativeSection,
@@ -199,6 +201,107 @@ def event_create_from_page(*, page: Page, start: int, end: int, edits: EventEdit
     )
     audit_record(actor=actor, action=AuditEntry.Action.EVENT_ADDED, case_id=event.case_id, target=event)
     return event
+
+
+@transaction.atomic
+def candidate_unreject(*, candidate: EventCandidate, actor: Actor) -> EventCandidate:
+    """Undo a rejection: the proposal is back in the queue, undecided."""
+    candidate = EventCandidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
+    _require_review(candidate.document.case_id, actor, candidate.category)
+    if candidate.review_status != EventCandidate.ReviewStatus.REJECTED:
+        raise ReviewConflict("This proposal is no longer rejected; the list has been refreshed.")
+    candidate_reopen(candidate=candidate)
+    audit_record(actor=actor, action=AuditEntry.Action.REJECT_UNDONE, case_id=candidate.document.case_id,
+                 target=candidate)
+    return candidate
+
+
+# ---- correcting accepted facts: every correction keeps what the fact said before --------------------------------
+
+EVENT_FIELDS = ("category", "summary", "date", "date_end", "subject", "status", "provider", "age")
+
+
+def _snapshot(event: TimelineEvent) -> dict:
+    return {name: getattr(event, name) for name in EVENT_FIELDS} | {
+        "sources": [f"{s.document.original_name}, p. {s.page_number}" for s in event.sources.select_related("document")],
+        "consent": event.consent,
+    }
+
+
+def _revision(event: TimelineEvent, *, change: str, actor: Actor, reason: str, changed: list[str] = ()) -> None:
+    EventRevision.objects.create(case_id=event.case_id, event=event if change == EventRevision.Change.EDITED else None,
+                                 event_number=event.pk, change=change, before=_snapshot(event),
+                                 changed_fields=list(changed), reason=reason.strip()[:300], changed_by=actor.user)
+
+
+@transaction.atomic
+def event_update(*, event: TimelineEvent, edits: EventEdits, actor: Actor, reason: str = "") -> TimelineEvent:
+    """Correct an accepted fact (what it says, its date, category...); the earlier version stays in its history.
+    A fact an engagement shows is corrected on the engagement, which keeps it in step."""
+    event = TimelineEvent.objects.select_for_update().get(pk=event.pk)
+    _require_review(event.case_id, actor, event.category, edits.category)
+    if hasattr(event, "engagement"):
+        raise ValidationError("This fact shows a service engagement: correct it on the engagement's page.")
+    if kind_of(edits.category) != event.kind:
+        raise ValidationError("A life-history fact stays a life-history fact (and an engagement an engagement); "
+                              "send it back to the queue or remove it instead.")
+    new = {
+        "category": edits.category, "summary": edits.summary.strip(), "date": edits.date, "date_end": edits.date_end,
+        "subject": edits.subject.strip() or "client", "status": edits.status if event.kind == SERVICE_ENGAGEMENT else "",
+        "provider": edits.provider, "age": edits.age,
+    }
+    changed = [name for name, value in new.items() if getattr(event, name) != value]
+    if not changed:
+        return event
+    _revision(event, change=EventRevision.Change.EDITED, actor=actor, reason=reason, changed=changed)
+    for name, value in new.items():
+        setattr(event, name, value)
+    event.date_sort = _date_sort(event.date) or _date_sort(event.date_end)
+    event.full_clean()
+    event.save()
+    audit_record(actor=actor, action=AuditEntry.Action.FACT_CHANGED, case_id=event.case_id, target=event,
+                 detail={"fields": changed})
+    return event
+
+
+def _delete_fact(event: TimelineEvent) -> None:
+    try:
+        event.delete()
+    except ProtectedError:
+        raise ValidationError("This fact shows a service engagement: close or change the engagement instead.") from None
+
+
+@transaction.atomic
+def event_unaccept(*, event: TimelineEvent, actor: Actor, reason: str = "") -> list[EventCandidate]:
+    """Send an accepted fact back to the review queue: the proposals it was accepted (or merged) from are undecided
+    again and the fact leaves the timeline; its history keeps what it said. Returns the proposals reopened."""
+    event = TimelineEvent.objects.select_for_update().get(pk=event.pk)
+    _require_review(event.case_id, actor, event.category)
+    proposals = list(event.candidates.all())
+    if not proposals:
+        raise ValidationError("This fact was added by hand, not accepted from the queue: remove it instead.")
+    if hasattr(event, "engagement"):
+        raise ValidationError("This fact shows a service engagement: close or change the engagement instead.")
+    _revision(event, change=EventRevision.Change.UNACCEPTED, actor=actor, reason=reason)
+    audit_record(actor=actor, action=AuditEntry.Action.FACT_UNACCEPTED, case_id=event.case_id, target=event,
+                 detail={"candidates": [p.pk for p in proposals]})
+    _delete_fact(event)
+    for proposal in proposals:
+        candidate_reopen(candidate=proposal)
+    return proposals
+
+
+@transaction.atomic
+def event_remove(*, event: TimelineEvent, actor: Actor, reason: str = "") -> None:
+    """Take a fact off the timeline for good (its proposals stay decided, so re-extraction does not bring it back);
+    its history keeps what it said and who removed it, when and why."""
+    event = TimelineEvent.objects.select_for_update().get(pk=event.pk)
+    _require_review(event.case_id, actor, event.category)
+    if hasattr(event, "engagement"):
+        raise ValidationError("This fact shows a service engagement: close or change the engagement instead.")
+    _revision(event, change=EventRevision.Change.REMOVED, actor=actor, reason=reason)
+    audit_record(actor=actor, action=AuditEntry.Action.FACT_REMOVED, case_id=event.case_id, target=event)
+    _delete_fact(event)
 
 
 # ---- timeline: key facts, notes, consent, conflicts, domains -------------------------------------------

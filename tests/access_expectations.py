@@ -26,6 +26,9 @@ KINDS = {
     "audit": lambda v: 200 if v in {"attorney", "supervisor"} else 403 if v in TEAM else 302 if v == "anonymous" else 404,
     "exports": lambda v: (200 if v in {"attorney", "mitigation_specialist"} else 403 if v in TEAM
                           else 302 if v == "anonymous" else 404),
+    # correcting the matrix's (life-history) fact: the Advocate reviews engagements only, the supervisor nothing
+    "review_page": lambda v: (200 if v in {"attorney", "mitigation_specialist"} else 403 if v in TEAM
+                              else 302 if v == "anonymous" else 404),
     "engagement_form": lambda v: 403 if v == "supervisor" else 200 if v in TEAM else 302 if v == "anonymous" else 404,
     "post_any": lambda v: 405,  # logging out takes POST from anyone, signed in or not
     "global": lambda v: 302 if v == "anonymous" else 200,
@@ -69,6 +72,11 @@ EXPECTED = {
     "narratives:candidate_accept": "post",
     "narratives:candidate_reject": "post",
     "narratives:candidate_merge": "post",
+    "narratives:candidate_bulk": "post",
+    "narratives:candidate_unreject": "post",
+    "narratives:event_changes": "page",
+    "narratives:event_edit": "review_page",
+    "narratives:event_withdraw": "post",
     "narratives:candidate_edit": "page",
     "narratives:event_add_from_page": "redirect_in_case",
     "extraction:document_reextract": "post",
@@ -96,6 +104,7 @@ PARAMETERS = {
     "narrative_id": lambda o: o["narrative"].pk,
     "section_id": lambda o: o["section"].pk,
     "action": lambda o: "rename",
+    "how": lambda o: "unaccept",
     "export_id": lambda o: o["export"].pk,
     "kind": lambda o: "pdf",
     "membership_id": lambda o: o["case"].memberships.first().pk,

@@ -214,11 +214,6 @@
     editor.editing.view.focus();
   }
 
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
-  });
   document.querySelectorAll("button.insert").forEach(function (button) {
     button.addEventListener("mousedown", function (event) { event.preventDefault(); }); // keep the editor's caret
     button.addEventListener("click", function () { insertCitation(button); });

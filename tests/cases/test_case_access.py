@@ -56,6 +56,7 @@ def _url(name: str, params: tuple[str, ...], document: Document) -> str:
         "narrative_id": narrative.pk,
         "section_id": section.pk,
         "action": "rename",
+        "how": "remove",
         "version": 1,
         "export_id": narrative.exports.first().pk,
         "kind": "pdf",
