@@ -193,8 +193,12 @@ def timeline_consent_view(request: HttpRequest, case_id: int) -> HttpResponse:
         changed = events_set_consent(events=events, consent=consent, actor=Actor.from_request(request))
         label = Consent(consent).label.lower()
         unchanged = len(events) - changed
-        messages.success(request, f"Recorded “{label}” for {changed} fact{'s' if changed != 1 else ''}"
-                                  + (f" ({unchanged} already {label})." if unchanged else "."))
+        if not changed:
+            messages.info(request, f"Nothing to change: the {unchanged} selected fact{'s were' if unchanged != 1 else ' was'} "
+                                   f"already “{label}”.")
+        else:
+            messages.success(request, f"Recorded “{label}” for {changed} fact{'s' if changed != 1 else ''}"
+                                      + (f" ({unchanged} already {label})." if unchanged else "."))
     return _back(request, case)
 
 
@@ -270,7 +274,7 @@ def event_edit_view(request: HttpRequest, case_id: int, event_id: int) -> HttpRe
         request,
         "narratives/event_edit.html",
         {"case": case, "event": event, "form": form, "revisions": event.revisions.select_related("changed_by"),
-         "when": when(event),
+         "when": when(event), "category_labels": dict(CATEGORY_CHOICES),
          # the engagements app keeps such a fact in step with its engagement (a reverse name, not an import)
          "kept_by_engagement": hasattr(event, "engagement")},
         status=400 if form.errors else 200,
@@ -306,4 +310,5 @@ def event_changes_view(request: HttpRequest, case_id: int) -> HttpResponse:
     """Every correction of the case's facts, newest first, removed facts included."""
     case = case_for_request(request, case_id)
     revisions = Paginator(event_revision_list(case=case), 50).get_page(request.GET.get("page"))
-    return render(request, "narratives/event_changes.html", {"case": case, "revisions": revisions})
+    return render(request, "narratives/event_changes.html",
+                  {"case": case, "revisions": revisions, "category_labels": dict(CATEGORY_CHOICES)})

@@ -352,3 +352,17 @@ def test_a_refused_page_is_styled_says_why_and_offers_a_way_back(client, world):
     assert response.status_code == 403
     assert "As an Advocate on this case you may not make or download exports." in page
     assert "Go back" in page and reverse("cases:case_list") in page
+
+
+def test_an_advocates_queue_offers_decisions_on_service_engagements_only(client, world):
+    client.force_login(world.people["advocate"])
+
+    page = client.get(_url("narratives:review_queue", world)).content.decode()
+
+    def controls(candidate):
+        item = page.split(f'id="candidate-{candidate.pk}"')[1].split("</li>")[0]
+        return ("data-action=\"accept\"" in item, 'class="pick"' in item, 'class="merge"' in item)
+
+    assert controls(world.service_candidate) == (True, True, True)
+    assert controls(world.life_candidate) == (False, False, False)
+    assert "As an Advocate you review the service engagements" in page

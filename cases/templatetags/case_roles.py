@@ -29,4 +29,4 @@ def case_may(context, case, action: str) -> bool:
 @register.simple_tag(takes_context=True)
 def case_may_fully(context, case, action: str) -> bool:
     """Whether all of the action is open to the viewer (an Advocate's limited review does not count)."""
-    return _standing(context, case).allows(CaseAction(action))
+    return _standing(context, case).allows(CaseAction(action), within_limit=False)
