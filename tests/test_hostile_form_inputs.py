@@ -113,7 +113,7 @@ def test_ids_that_are_no_ids_get_a_message_not_an_error(client, posted):
     conflict = client.post(reverse("narratives:event_conflict", kwargs={"case_id": case.pk, "event_id": event.pk}),
                            {"other": posted}, follow=True)
 
-    assert merge.status_code == 200 and "Choose an event of this case" in merge.content.decode()
+    assert merge.status_code == 200 and "Choose the fact to merge the proposal into" in merge.content.decode()
     assert conflict.status_code == 200 and "Choose another event of this case" in conflict.content.decode()
     candidate.refresh_from_db()
     assert candidate.review_status == "pending"
