@@ -22,7 +22,7 @@ from cases.models import Case
 from cases.roles import CaseAction, case_require
 from common.dates import parse_partial_date
 from engagements.attendance import SESSION_KINDS, long_date
-from engagements.attendance_csv import AttendanceCsvRejected, AttendanceRow, parse_attendance_csv
+from engagements.attendance_csv import AttendanceCsvRejected, AttendanceRow, errors_by_line, read_attendance_csv
 from engagements.models import (
     CLOSED_STATUSES,
     AttendanceImport,
@@ -496,15 +496,18 @@ def attendance_import(
     today = _today(today)
     if (engagement is None) == (new_engagement is None):
         raise ValueError("import into an engagement or a new one, not both")
-    rows = parse_attendance_csv(data, today=today)
+    # Every bad row is reported at once, those the file alone shows and those the engagement's log shows.
+    rows, errors = read_attendance_csv(data, today=today)
     if engagement is not None:
         if engagement.case_id != case.pk:
             raise ValueError("the engagement belongs to another case")
         engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
-        errors = _check_rows_against(engagement, rows)
+        errors += _check_rows_against(engagement, rows)
         if errors:
-            raise AttendanceCsvRejected(errors)
+            raise AttendanceCsvRejected(errors_by_line(errors))
     else:
+        if errors or not rows:
+            raise AttendanceCsvRejected(errors_by_line(errors))
         first = min(row.date for row in rows)
         engagement = _engagement_create(
             case=case,
