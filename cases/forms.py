@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import AuditFilters
 from cases.models import Case, CaseMembership
 from cases.selectors import case_list_for_user_by_docket
 
@@ -90,3 +92,29 @@ class TeamMemberForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=CaseMembership.Role.choices)
+
+
+class AuditFilterForm(forms.Form):
+    """Whose entries, which action, which days: the audit log's filters, in the URL."""
+
+    person = forms.ChoiceField(label="Person", required=False)
+    action = forms.ChoiceField(label="Action", required=False)
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, people: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Everyone"), *((name, name) for name in people)]
+        self.fields["action"].choices = [("", "Every action"), *AuditEntry.Action.choices]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", "The end is before the start.")
+        return data
+
+    def filters(self) -> AuditFilters:
+        if not self.is_valid():
+            return AuditFilters()
+        data = self.cleaned_data
+        return AuditFilters(username=data["person"], action=data["action"], since=data["since"], until=data["until"])

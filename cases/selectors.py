@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from audit.models import AuditEntry
+from cases.hooks import OBJECT_WORDS, audit_object_names
 from cases.models import Case, CaseMembership
 
 
@@ -47,3 +49,21 @@ def case_role_of(*, case: Case, user) -> str | None:
 
 def case_team(*, case: Case) -> QuerySet[CaseMembership]:
     return case.memberships.select_related("user")
+
+
+def audit_object_labels(entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
+    """Each audit entry's object in words ("record “school.pdf”", "fact no. 12 (Education)"), named by the app that
+    owns it while it exists; an object since deleted keeps its kind and number."""
+    wanted: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.object_type:
+            wanted.setdefault(entry.object_type, set()).add(entry.object_id)
+    labels = {}
+    for object_type, ids in wanted.items():
+        names: dict[str, str] = {}
+        for found in audit_object_names(object_type=object_type, ids=sorted(ids)):
+            names.update(found)
+        word = OBJECT_WORDS.get(object_type, object_type)
+        for object_id in ids:
+            labels[(object_type, object_id)] = names.get(object_id) or f"{word} no. {object_id}"
+    return labels

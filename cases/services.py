@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.models import AuditEntry
-from audit.services import Actor, audit_record, audit_trail_csv
+from audit.services import Actor, AuditFilters, audit_record, audit_trail_csv
 from cases.models import Case, CaseMembership
 from cases.roles import CaseAction, case_require
+from cases.selectors import audit_object_labels
 
 
 @transaction.atomic
@@ -106,7 +107,8 @@ def _membership_set(*, case: Case, user: AbstractBaseUser, role: str, is_lead: b
     return membership
 
 
-def case_audit_csv(*, case: Case, actor: Actor) -> bytes:
-    """The case's audit log as CSV, for its lead attorney or supervisor (the download is itself audited)."""
+def case_audit_csv(*, case: Case, actor: Actor, filters: AuditFilters = AuditFilters()) -> bytes:
+    """The case's audit log (as filtered) as CSV, for its lead attorney or supervisor (the download is itself
+    audited)."""
     case_require(case=case, user=actor.user, action=CaseAction.READ_AUDIT)
-    return audit_trail_csv(actor=actor, case_id=case.pk)
+    return audit_trail_csv(actor=actor, case_id=case.pk, filters=filters, describe=audit_object_labels)

@@ -8,15 +8,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.services import Actor, audit_entry_list
+from audit.services import Actor, audit_entry_list, audit_people
 from cases.access import case_for_action, case_for_request
-from cases.forms import CaseForm, MemberRoleForm, TeamMemberForm
+from cases.forms import AuditFilterForm, CaseForm, MemberRoleForm, TeamMemberForm
 from cases.models import Case
 from cases.panels import CASE_PANELS, CASE_TOOLS, panels_render
 from cases.roles import ROLES, CaseAction, standing_of, table_rows
-from cases.selectors import case_list_for_user, case_team
+from cases.selectors import audit_object_labels, case_list_for_user, case_team
 from cases.services import case_audit_csv, case_create, case_lead_set, case_member_remove, case_member_set
 
 
@@ -70,15 +71,25 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_GET
 def case_audit_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_action(request, case_id, CaseAction.READ_AUDIT)
-    entries = Paginator(audit_entry_list(case_id=case.pk), 100).get_page(request.GET.get("page"))
-    return render(request, "cases/case_audit.html", {"case": case, "entries": entries})
+    form = AuditFilterForm(request.GET or None, people=audit_people(case_id=case.pk))
+    entries = Paginator(audit_entry_list(case_id=case.pk, filters=form.filters()), 100).get_page(request.GET.get("page"))
+    labels = audit_object_labels(list(entries.object_list))
+    for entry in entries.object_list:
+        entry.label = labels.get((entry.object_type, entry.object_id), "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_audit.html", {
+        "case": case, "entries": entries, "form": form, "query": query.urlencode(),
+        "zone": timezone.get_current_timezone_name(),
+    }, status=400 if form.errors else 200)
 
 
 @login_required
 @require_GET
 def case_audit_csv_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_request(request, case_id)
-    response = HttpResponse(case_audit_csv(case=case, actor=Actor.from_request(request)),
+    filters = AuditFilterForm(request.GET or None, people=audit_people(case_id=case.pk)).filters()
+    response = HttpResponse(case_audit_csv(case=case, actor=Actor.from_request(request), filters=filters),
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{case.pk}.csv"'
     response["Cache-Control"] = "private, no-store"

@@ -63,3 +63,12 @@ def document_is_stuck(*, document: Document) -> bool:
     started = document.processing_started_at
     return (document.status == Document.Status.PROCESSING and started is not None
             and started < timezone.now() - settings.JOB_SILENT_AFTER)
+
+
+def document_audit_names(*, object_type: str, ids: list[str]) -> dict[str, str]:
+    """The audit log's names for records still in the app (registered with cases.hooks.audit_object_names)."""
+    if object_type != "evidence.document":
+        return {}
+    numbers = [int(i) for i in ids if i.isascii() and i.isdigit()]
+    return {str(pk): f"record “{name}”" for pk, name in
+            Document.objects.filter(pk__in=numbers).values_list("pk", "original_name")}

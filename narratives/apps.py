@@ -7,11 +7,15 @@ class NarrativesConfig(AppConfig):
     name = "narratives"
 
     def ready(self) -> None:
+        from cases.hooks import audit_object_names
         from cases.panels import CASE_TOOLS, RECORD_PAGE_TOOLS, RECORD_STATUS, panel_register
         from narratives.panels import case_tools, record_review_status
+        from narratives.selectors import narrative_audit_names
 
         panel_register(place=CASE_TOOLS, name="narratives", template="narratives/_case_tools.html",
                        context=case_tools, order=10)
         panel_register(place=RECORD_STATUS, name="review_status", template="narratives/_record_status.html",
                        context=record_review_status, order=40)
         panel_register(place=RECORD_PAGE_TOOLS, name="add_event", template="narratives/_record_page_tools.html")
+
+        audit_object_names.register(narrative_audit_names)

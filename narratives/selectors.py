@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cases.models import Case
-from extraction.pipeline.taxonomy import LIFE_EVENT_CATEGORIES
+from extraction.pipeline.taxonomy import CATEGORY_CHOICES, LIFE_EVENT_CATEGORIES
 from narratives.models import EventRevision, EventSource, Narrative, NarrativeSection, SectionVersion, TimelineEvent
 from narratives.richtext import cited_event_ids, uncited_paragraphs
 
@@ -157,3 +157,19 @@ def section_warnings(*, case: Case, body: str) -> dict:
 def event_revision_list(*, case: Case) -> QuerySet[EventRevision]:
     """Every correction of the case's facts, newest first (removed facts included)."""
     return EventRevision.objects.filter(case=case).select_related("changed_by", "event")
+
+
+def narrative_audit_names(*, object_type: str, ids: list[str]) -> dict[str, str]:
+    """The audit log's names for facts, narratives and sections still in the app (no fact text: the log page names,
+    it does not quote)."""
+    numbers = [int(i) for i in ids if i.isascii() and i.isdigit()]
+    if object_type == "narratives.timelineevent":
+        return {str(pk): f"fact no. {pk} ({dict(CATEGORY_CHOICES).get(category, category)})" for pk, category in
+                TimelineEvent.objects.filter(pk__in=numbers).values_list("pk", "category")}
+    if object_type == "narratives.narrativesection":
+        return {str(pk): f"section “{title}” of “{narrative}”" for pk, title, narrative in
+                NarrativeSection.objects.filter(pk__in=numbers).values_list("pk", "title", "narrative__title")}
+    if object_type == "narratives.narrative":
+        return {str(pk): f"narrative “{title}”" for pk, title in
+                Narrative.objects.filter(pk__in=numbers).values_list("pk", "title")}
+    return {}
