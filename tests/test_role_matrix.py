@@ -366,3 +366,14 @@ def test_an_advocates_queue_offers_decisions_on_service_engagements_only(client,
     assert controls(world.service_candidate) == (True, True, True)
     assert controls(world.life_candidate) == (False, False, False)
     assert "As an Advocate you review the service engagements" in page
+
+
+def test_a_missing_page_is_styled_and_leads_back_to_the_cases(client, world):
+    client.force_login(world.people["advocate"])
+
+    response = client.get("/cases/999999/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Nothing here" in page and "belongs to a case whose team you are not on" in page
+    assert reverse("cases:case_list") in page
