@@ -41,6 +41,10 @@ class AuditEntry(models.Model):
         ATTENDANCE_IMPORTED = "attendance_imported", "Imported an attendance file"
         CLIENT_GOALS_CHANGED = "client_goals_changed", "Changed the client's goals"
         COLLATERAL_CHANGED = "collateral_changed", "Changed a collateral concern"
+        FACT_CHANGED = "fact_changed", "Corrected an accepted fact"
+        FACT_UNACCEPTED = "fact_unaccepted", "Sent an accepted fact back to the review queue"
+        FACT_REMOVED = "fact_removed", "Removed an accepted fact"
+        REJECT_UNDONE = "reject_undone", "Undid a rejection"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -10,7 +10,8 @@ import csv
 import datetime
 import io
 import ipaddress
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -74,28 +75,75 @@ def audit_record(
     )
 
 
-def recent_login_failures(*, username: str, ip: str | None, window: datetime.timedelta) -> int:
+def login_throttled(*, username: str, ip: str | None, window: datetime.timedelta) -> bool:
+    """Whether to refuse a login now, from the failures in the audit trail (the app's and the admin's alike).
+
+    Counted per username *and* address, so one person guessing does not lock out everyone behind an office's
+    shared address; an address (many usernames tried) and a username (tried from many addresses) each have a
+    separate, higher limit."""
     since = timezone.now() - window
     failures = AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED, at__gte=since)
-    by_name = failures.filter(username__iexact=username).count() if username else 0
-    by_ip = failures.filter(ip_address=ip).count() if ip else 0
-    return max(by_name, by_ip // 3)  # one address may serve an office: allow it more tries in all
+    by_name = failures.filter(username__iexact=username) if username else failures.none()
+    if ip and by_name.filter(ip_address=ip).count() >= settings.LOGIN_MAX_FAILURES:
+        return True
+    wide = settings.LOGIN_MAX_FAILURES_PER_ADDRESS
+    if ip and failures.filter(ip_address=ip).count() >= wide:
+        return True
+    return by_name.count() >= (wide if ip else settings.LOGIN_MAX_FAILURES)
 
 
-def audit_entry_list(*, case_id: int) -> models.QuerySet[AuditEntry]:
-    """A case's audit trail, newest first."""
-    return AuditEntry.objects.filter(case_id=case_id)
+@dataclass(frozen=True, slots=True)
+class AuditFilters:
+    username: str = ""
+    action: str = ""
+    since: datetime.date | None = None  # days in the office's time zone, both included
+    until: datetime.date | None = None
 
 
-def audit_trail_csv(*, actor: Actor, case_id: int) -> bytes:
-    """A case's whole audit trail as CSV, oldest first; the export itself is recorded (and listed) first."""
-    audit_record(actor=actor, action=AuditEntry.Action.AUDIT_EXPORTED, case_id=case_id)
+def audit_entry_list(*, case_id: int, filters: AuditFilters = AuditFilters()) -> models.QuerySet[AuditEntry]:
+    """A case's audit trail, newest first, narrowed to a person, an action and days."""
+    entries = AuditEntry.objects.filter(case_id=case_id)
+    if filters.username:
+        entries = entries.filter(username__iexact=filters.username)
+    if filters.action:
+        entries = entries.filter(action=filters.action)
+    zone = timezone.get_current_timezone()
+    if filters.since:
+        entries = entries.filter(at__gte=datetime.datetime.combine(filters.since, datetime.time.min, tzinfo=zone))
+    if filters.until:
+        next_day = filters.until + datetime.timedelta(days=1)
+        entries = entries.filter(at__lt=datetime.datetime.combine(next_day, datetime.time.min, tzinfo=zone))
+    return entries
+
+
+def audit_people(*, case_id: int) -> list[str]:
+    """Everyone who appears in the case's audit trail, for choosing whose entries to see."""
+    return sorted(set(AuditEntry.objects.filter(case_id=case_id).exclude(username="")
+                      .values_list("username", flat=True)), key=str.lower)
+
+
+def audit_trail_csv(
+    *,
+    actor: Actor,
+    case_id: int,
+    filters: AuditFilters = AuditFilters(),
+    describe: Callable[[list[AuditEntry]], dict[tuple[str, str], str]] | None = None,
+) -> bytes:
+    """A case's audit trail (as filtered) as CSV, oldest first, times in the office's time zone as on screen, each
+    object as `describe` names it; the export itself is recorded (and listed) first."""
+    audit_record(actor=actor, action=AuditEntry.Action.AUDIT_EXPORTED, case_id=case_id,
+                 detail={key: str(value) for key, value in asdict(filters).items() if value})
+    entries = list(audit_entry_list(case_id=case_id, filters=filters).order_by("at", "pk"))
+    labels = describe(entries) if describe is not None else {}
+    zone = timezone.get_current_timezone()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["When (UTC)", "User", "IP address", "Action", "Object type", "Object id", "Detail"])
-    for entry in AuditEntry.objects.filter(case_id=case_id).order_by("at", "pk").iterator():
+    writer.writerow([f"When ({timezone.get_current_timezone_name()})", "User", "IP address", "Action", "What",
+                     "Object", "Object type", "Object id", "Detail"])
+    for entry in entries:
         writer.writerow([
-            entry.at.astimezone(datetime.timezone.utc).isoformat(timespec="seconds"), entry.username,
-            entry.ip_address or "", entry.action, entry.object_type, entry.object_id, entry.detail,
+            entry.at.astimezone(zone).isoformat(timespec="seconds"), entry.username, entry.ip_address or "",
+            entry.action, entry.get_action_display(), labels.get((entry.object_type, entry.object_id), ""),
+            entry.object_type, entry.object_id, entry.detail,
         ])
     return buffer.getvalue().encode("utf-8")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from cases.models import Case, CaseMembership
-from cases.selectors import case_for_user, case_role_of
+from cases.models import Case
+from cases.roles import CaseAction, case_require
+from cases.selectors import case_for_user
 
 
 def case_for_request(request: HttpRequest, case_id: int) -> Case:
@@ -16,9 +16,10 @@ def case_for_request(request: HttpRequest, case_id: int) -> Case:
     return case
 
 
-def case_for_supervisor(request: HttpRequest, case_id: int) -> Case:
-    """The case, for its supervisor only; the rest of the team gets 403 (they know the case exists)."""
+def case_for_action(request: HttpRequest, case_id: int, action: CaseAction) -> Case:
+    """The case, for a member whose role allows the action; the rest of the team gets 403 (they know the case
+    exists), outsiders 404. Pages call this so a refused person never sees a form they could not submit; the
+    service checks again whatever calls it."""
     case = case_for_request(request, case_id)
-    if case_role_of(case=case, user=request.user) != CaseMembership.Role.SUPERVISOR:
-        raise PermissionDenied("The audit log of a case is for its supervisor.")
+    case_require(case=case, user=request.user, action=action)
     return case

@@ -1,32 +1,36 @@
+"""The admin site shows case data only to people on the case's team, and never changes or deletes it.
+
+Cases, teams, records and the rest change in the app, through services that check roles, remove stored files
+and write the audit trail; an admin form would do none of that. A superuser outside a team sees none of its
+cases, as in the app."""
+
 from django.contrib import admin
 
-from audit.models import AuditEntry
-from audit.services import Actor, audit_record
-from cases.models import Case, CaseMembership
+from cases.models import Case
 
 
-class CaseMembershipInline(admin.TabularInline):
-    model = CaseMembership
-    extra = 1
-    autocomplete_fields = ["user"]
+class TeamOnlyAdmin(admin.ModelAdmin):
+    """Read-only, and only rows of cases on whose team the signed-in person is. `team_lookup` leads from the
+    model to the team's users."""
+
+    team_lookup = "case__memberships__user"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(**{self.team_lookup: request.user}).distinct()
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(TeamOnlyAdmin):
+    team_lookup = "memberships__user"
     list_display = ["docket_number", "client_name", "court", "stage", "updated_at"]
     list_filter = ["stage"]
     search_fields = ["docket_number", "client_name"]
-    inlines = [CaseMembershipInline]
-    readonly_fields = ["created_at", "updated_at"]
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is CaseMembership and formset.has_changed():
-            changes = {
-                "added": [m.user_id for m in formset.new_objects],
-                "changed": [m.user_id for m, _fields in formset.changed_objects],
-                "removed": [m.user_id for m in formset.deleted_objects],
-            }
-            # Django's admin saves the team itself (no service of ours), so it records the change here.
-            audit_record(actor=Actor.from_request(request), action=AuditEntry.Action.TEAM_CHANGED,
-                         case_id=form.instance.pk, target=form.instance, detail=changes)

@@ -3,14 +3,33 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import AuditFilters
 from cases.models import Case, CaseMembership
+from cases.selectors import case_list_for_user_by_docket
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        full_name = user.get_full_name()
+        return f"{full_name} ({user.username})" if full_name else user.username
+
+
+def _people():
+    return get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name", "username")
 
 
 class CaseForm(forms.ModelForm):
     creator_role = forms.ChoiceField(
         label="Your role on this case", choices=CaseMembership.Role.choices, initial=CaseMembership.Role.ATTORNEY
+    )
+    lead = PersonChoiceField(
+        label="Lead attorney", queryset=_people(), required=False, empty_label="Me (I am the attorney)",
+        help_text="The lead attorney and the supervisor assemble the team. Opening the case as someone other than "
+                  "its attorney? Name its attorney here.",
     )
 
     class Meta:
@@ -34,6 +53,11 @@ class CaseForm(forms.ModelForm):
             "client_goals": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.order_fields(["creator_role", "lead"])
+
     def clean_client_dob(self) -> datetime.date | None:
         dob = self.cleaned_data["client_dob"]
         if dob and dob > timezone.localdate():
@@ -41,3 +65,59 @@ class CaseForm(forms.ModelForm):
         if dob and dob.year < 1900:
             raise forms.ValidationError("Check the year of birth.")
         return dob
+
+    def clean(self) -> dict:
+        data = super().clean()
+        docket, client = data.get("docket_number"), data.get("client_name")
+        if docket and client and self.user is not None:
+            # Only the person's own cases are named: another team's case on this docket stays invisible.
+            mine = case_list_for_user_by_docket(user=self.user, docket_number=docket).filter(
+                client_name__iexact=client.strip()).first()
+            if mine is not None:
+                self.add_error("docket_number", f"You already have this case open ({mine.client_name}, "
+                                                f"No. {mine.docket_number}); open it from your case list.")
+        lead = data.get("lead")
+        role = data.get("creator_role")
+        if (lead is None or lead == self.user) and role and role != CaseMembership.Role.ATTORNEY:
+            self.add_error("lead", "Name the lead attorney: you are opening this case as "
+                                   f"{CaseMembership.Role(role).label.lower()}, not as its attorney.")
+        return data
+
+
+class TeamMemberForm(forms.Form):
+    user = PersonChoiceField(label="Person", queryset=_people(), empty_label="Choose a person…")
+    role = forms.ChoiceField(label="Role", choices=CaseMembership.Role.choices)
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _people().exclude(case_memberships__case=case)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=CaseMembership.Role.choices)
+
+
+class AuditFilterForm(forms.Form):
+    """Whose entries, which action, which days: the audit log's filters, in the URL."""
+
+    person = forms.ChoiceField(label="Person", required=False)
+    action = forms.ChoiceField(label="Action", required=False)
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, people: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Everyone"), *((name, name) for name in people)]
+        self.fields["action"].choices = [("", "Every action"), *AuditEntry.Action.choices]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", "The end is before the start.")
+        return data
+
+    def filters(self) -> AuditFilters:
+        if not self.is_valid():
+            return AuditFilters()
+        data = self.cleaned_data
+        return AuditFilters(username=data["person"], action=data["action"], since=data["since"], until=data["until"])

@@ -4,6 +4,7 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class CaseQuerySet(models.QuerySet):
@@ -28,7 +29,9 @@ class Case(models.Model):
 
     client_name = models.CharField(max_length=200)
     client_dob = models.DateField("client's date of birth", null=True, blank=True)
-    docket_number = models.CharField(max_length=80, unique=True)
+    # Not unique: co-defendants share a docket, and refusing a number already taken would tell anyone opening a
+    # case that the office holds another one on that docket.
+    docket_number = models.CharField(max_length=80, db_index=True)
     court = models.CharField(
         max_length=200, blank=True,
         help_text="As the caption names it: e.g. “District of Arden” (federal) or “Brennan County Superior Court”.",
@@ -72,10 +75,16 @@ class CaseMembership(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_memberships")
     role = models.CharField(max_length=30, choices=Role)
+    # The lead attorney answers for the case: they (and a supervisor) manage its team and read its audit log.
+    is_lead = models.BooleanField("lead attorney", default=False)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user_and_case")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user_and_case"),
+            models.UniqueConstraint(fields=["case"], condition=Q(is_lead=True), name="one_lead_per_case"),
+            models.CheckConstraint(condition=Q(is_lead=False) | Q(role="attorney"), name="the_lead_is_an_attorney"),
+        ]
         ordering = ["role", "user__last_name", "user__username"]
 
     def __str__(self) -> str:

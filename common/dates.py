@@ -23,6 +23,21 @@ def parse_partial_date(value: str) -> datetime.date | None:
         return None
 
 
+US_DATE = re.compile(r"^(?P<month>\d{1,2})/(?:(?P<day>\d{1,2})/)?(?P<year>\d{4})$")
+
+
+def normalize_partial_date(value: str) -> str | None:
+    """A date as people type it, in the form the life history keeps: "06/11/2024" and "2024-06-11" both give
+    "2024-06-11", "3/2009" gives "2009-03", "2009" stays. "" stays empty; None when it is no date."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    us = US_DATE.match(text)
+    if us:
+        text = f"{us['year']}-{int(us['month']):02d}" + (f"-{int(us['day']):02d}" if us["day"] else "")
+    return text if parse_partial_date(text) is not None else None
+
+
 def validate_partial_date(value: str) -> None:
     if value and parse_partial_date(value) is None:
         raise ValidationError(

@@ -224,7 +224,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)  # per username and address
+# One address may be a whole office behind one router: it gets more tries in all before it is refused.
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 
 LOGGING = {
@@ -238,11 +240,17 @@ LOGGING = {
 
 DEMO_RECORDS_DIR = BASE_DIR / "demo" / "client-a" / "records"
 
-# A job that has not finished within its time limit was lost (a killed worker, a lost message): the sweep
-# queues it again. Run beat once per deployment (`celery -A config beat`, or `worker -B` on one worker).
+# The sweep queues again what a killed worker or a lost message left unfinished. Run beat once per deployment
+# (`celery -A config beat`, or `worker -B` on one worker).
+# A running job's worker marks it alive every JOB_HEARTBEAT_SECONDS; one silent for JOB_SILENT_AFTER lost its worker
+# (killed whole, machine down). Heartbeat, silence and sweep together re-queue it within 5 minutes of the death,
+# and the record's page offers Retry once it is that silent.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 30)
+JOB_SILENT_AFTER = timedelta(seconds=env_int("JOB_SILENT_AFTER_SECONDS", 150))
+# A queued job waits its turn however long the queue is; only one queued for longer than a job may run was lost.
 STUCK_JOB_AFTER = timedelta(seconds=env_int("STUCK_JOB_AFTER_SECONDS", CELERY_TASK_TIME_LIMIT + 60))
 CELERY_BEAT_SCHEDULE = {
     # Every kind of job (reading records, finding events, exports) registers with common.jobs for this sweep.
-    "sweep-stuck-jobs": {"task": "common.tasks.jobs_sweep", "schedule": 300.0},
+    "sweep-stuck-jobs": {"task": "common.tasks.jobs_sweep", "schedule": float(env_int("JOB_SWEEP_SECONDS", 60))},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

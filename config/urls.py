@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from audit.forms import ThrottledAuthenticationForm
+from audit.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -25,3 +27,5 @@ urlpatterns = [
     path("", include("exports.urls", namespace="exports")),
     path("", include("operations.urls", namespace="operations")),
 ]
+
+handler400 = "config.errors.bad_request"

@@ -71,8 +71,11 @@ FOLLOWED = {
 
 
 @transaction.atomic
-def demo_advocate_work(*, case: Case, advocate: Actor, today: datetime.date | None = None) -> bool:
-    """Record the demo Advocate's work once; returns False when it was already there."""
+def demo_advocate_work(
+    *, case: Case, advocate: Actor, consent_recorder: Actor, today: datetime.date | None = None
+) -> bool:
+    """Record the demo Advocate's work once; returns False when it was already there. The client's consent is
+    recorded by `consent_recorder` (an attorney or specialist: an Advocate does not record consent)."""
     if case.goal_items.exists():
         return False
     today = today or timezone.localdate()
@@ -119,7 +122,7 @@ def demo_advocate_work(*, case: Case, advocate: Actor, today: datetime.date | No
             today=today,
         )
         # Gone through with the client: current services are facts he wants the court to hear.
-        event_set_consent(event=engagement.event, consent=Consent.APPROVED, actor=advocate)
+        event_set_consent(event=engagement.event, consent=Consent.APPROVED, actor=consent_recorder)
         for days_ago, kind, note in plan["log"]:
             engagement_log_add(engagement=engagement, date=today - datetime.timedelta(days=days_ago), kind=kind,
                                note=note, actor=advocate, today=today)

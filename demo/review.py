@@ -111,4 +111,4 @@ def _record_consent(*, case: Case, reviewer: Actor) -> None:
             consent = Consent.APPROVED
         event_set_consent(event=event, consent=consent, actor=reviewer)
         if event.category in {"trauma_abuse", "child_welfare", "substance_use"} and event.date:
-            event_update_flags(event=event, key_fact=True)
+            event_update_flags(event=event, key_fact=True, actor=reviewer)

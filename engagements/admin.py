@@ -1,20 +1,10 @@
-"""Read-only views for administrators: engagements are changed in the app, through services that keep their
-timeline events in step and write the audit trail."""
+"""Read-only views for administrators on the case's team: engagements are changed in the app, through services
+that keep their timeline events in step and write the audit trail."""
 
 from django.contrib import admin
 
+from cases.admin import TeamOnlyAdmin as ReadOnlyAdmin
 from engagements.models import ClientGoal, CollateralFlag, Engagement
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Engagement)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass
 
 from engagements.attendance import ATTENDED, EXCUSED, MISSED, long_date
@@ -18,7 +19,7 @@ from engagements.attendance import ATTENDED, EXCUSED, MISSED, long_date
 MAX_ROWS = 1000
 MAX_BYTES = 1_000_000
 MAX_NOTE = 500
-MAX_ERRORS_SHOWN = 50
+MAX_ERRORS_SHOWN = 500  # every bad row of any real export; beyond, the file is not an attendance export
 
 COLUMN_NAMES = {
     "date": "date", "session date": "date", "date of session": "date", "service date": "date",
@@ -87,6 +88,26 @@ def parse_attendance_csv(
     data: bytes, *, today: datetime.date, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
 ) -> list[AttendanceRow]:
     """The rows of a valid file, or AttendanceCsvRejected listing every problem found (nothing partial)."""
+    rows, errors = read_attendance_csv(data, today=today, max_rows=max_rows, max_bytes=max_bytes)
+    if errors:
+        raise AttendanceCsvRejected(errors)
+    return rows
+
+
+def errors_by_line(errors: list[str]) -> list[str]:
+    """Problems in the order of the file's lines (those about the whole file first), each said once."""
+    def line_of(error: str) -> int:
+        match = re.match(r"line (\d+):", error)
+        return int(match[1]) if match else 0
+
+    return sorted(dict.fromkeys(errors), key=line_of)
+
+
+def read_attendance_csv(
+    data: bytes, *, today: datetime.date, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
+) -> tuple[list[AttendanceRow], list[str]]:
+    """The good rows of the file and a problem for every bad one, so a person fixes the file in one go; raises
+    AttendanceCsvRejected when the file as a whole cannot be read (empty, not CSV, no date or status column)."""
     if len(data) > max_bytes:
         raise AttendanceCsvRejected([f"The file is {len(data) / 1_000_000:.1f} MB; an attendance export is at most "
                                      f"{max_bytes / 1_000_000:.0f} MB. Check that this is the right file."])
@@ -193,6 +214,4 @@ def parse_attendance_csv(
                 row_ok = False
         if row_ok and day is not None and status is not None:
             parsed.append(AttendanceRow(line=line, date=day, status=status, note=note, client_id=client_id))
-    if errors:
-        raise AttendanceCsvRejected(errors)
-    return parsed
+    return parsed, errors

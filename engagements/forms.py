@@ -5,22 +5,13 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from common.dates import validate_partial_date
+from common.fields import PARTIAL_DATE_HELP, PartialDateField
 from engagements.attendance_csv import MAX_BYTES
 from engagements.models import ClientPreference, CollateralFlag, Engagement, EngagementEvidence, EngagementLogEntry
 from engagements.services import EngagementDetails
 from extraction.pipeline.taxonomy import SERVICE_TYPE_CHOICES, STATUS_CHOICES
 
-DATE_HELP = "YYYY-MM-DD; YYYY-MM or YYYY if that is all that is known."
-
-
-class PartialDateField(forms.CharField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 10)
-        kwargs.setdefault("validators", [validate_partial_date])
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric"}))
-        super().__init__(*args, **kwargs)
+DATE_HELP = PARTIAL_DATE_HELP
 
 
 class EngagementForm(forms.Form):

@@ -19,9 +19,10 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case
+from cases.roles import CaseAction, case_require
 from common.dates import parse_partial_date
 from engagements.attendance import SESSION_KINDS, long_date
-from engagements.attendance_csv import AttendanceCsvRejected, AttendanceRow, parse_attendance_csv
+from engagements.attendance_csv import AttendanceCsvRejected, AttendanceRow, errors_by_line, read_attendance_csv
 from engagements.models import (
     CLOSED_STATUSES,
     AttendanceImport,
@@ -70,6 +71,11 @@ class EngagementDetails:
     client_goal_id: int | None = None
     next_step: str = ""
     next_step_due: datetime.date | None = None
+
+
+def _require(case: Case | int, actor: Actor) -> None:
+    """Engagements, goals and collateral concerns are the working team's (a supervisor reads them)."""
+    case_require(case=case, user=actor.user, action=CaseAction.ENGAGEMENTS)
 
 
 def _today(today: datetime.date | None) -> datetime.date:
@@ -179,6 +185,7 @@ def engagement_create(
 ) -> Engagement:
     """A new engagement entered by the team, its first dated status (with "referred" before it when a referral date
     is known) and its timeline event."""
+    _require(case, actor)
     return _engagement_create(case=case, details=details, status=status, actor=actor, status_date=status_date,
                               reason=reason, today=today)
 
@@ -290,6 +297,7 @@ def engagement_create_from_event(*, event: TimelineEvent, created_by) -> Engagem
 def engagement_update(
     *, engagement: Engagement, details: EngagementDetails, actor: Actor, today: datetime.date | None = None
 ) -> Engagement:
+    _require(engagement.case_id, actor)
     updated_by = actor.user
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     _apply_details(engagement, details, today=_today(today))
@@ -307,6 +315,7 @@ def engagement_change_status(
     *, engagement: Engagement, status: str, date: str, actor: Actor, reason: str = "", today: datetime.date | None = None
 ) -> EngagementStatusChange:
     """A dated step in the history. Closing sets the end date; starting sets the start date if none was known."""
+    _require(engagement.case_id, actor)
     changed_by = actor.user
     today = _today(today)
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
@@ -346,6 +355,7 @@ def engagement_log_add(
     today: datetime.date | None = None,
 ) -> EngagementLogEntry:
     """Log a session (attended, missed, excused) or a contact on one day."""
+    _require(engagement.case_id, actor)
     recorded_by = actor.user
     today = _today(today)
     if date > today:
@@ -375,6 +385,7 @@ def _began(engagement: Engagement) -> datetime.date | None:
 
 @transaction.atomic
 def engagement_log_remove(*, entry: EngagementLogEntry, actor: Actor) -> None:
+    _require(entry.engagement.case_id, actor)
     engagement = entry.engagement
     entry_id = entry.pk
     entry.delete()
@@ -385,6 +396,7 @@ def engagement_log_remove(*, entry: EngagementLogEntry, actor: Actor) -> None:
 @transaction.atomic
 def engagement_set_followed(*, engagement: Engagement, followed: bool, actor: Actor) -> Engagement:
     """Follow the engagement on the dashboard (or stop following it)."""
+    _require(engagement.case_id, actor)
     engagement.followed = followed
     engagement.save(update_fields=["followed", "updated_at"])
     _audit(actor, AuditEntry.Action.ENGAGEMENT_CHANGED, engagement, change="followed", followed=followed)
@@ -406,6 +418,7 @@ def engagement_attach_evidence(
     A file goes through evidence.document_upload (the same validation, storage and queued reading as any
     record, audited as an upload; RecordRejected means nothing was stored); a file already in the case is linked, not
     stored twice."""
+    _require(engagement.case_id, actor)
     attached_by = actor.user
     if (file is None) == (document is None):
         raise ValidationError("Choose a file to upload or a record already in the case (one of the two).")
@@ -478,19 +491,23 @@ def attendance_import(
     """Import a provider's attendance file into an engagement (or a new one made from it), all or nothing.
 
     Raises AttendanceCsvRejected with every problem, line by line; then nothing at all is stored."""
+    _require(case, actor)
     imported_by = actor.user
     today = _today(today)
     if (engagement is None) == (new_engagement is None):
         raise ValueError("import into an engagement or a new one, not both")
-    rows = parse_attendance_csv(data, today=today)
+    # Every bad row is reported at once, those the file alone shows and those the engagement's log shows.
+    rows, errors = read_attendance_csv(data, today=today)
     if engagement is not None:
         if engagement.case_id != case.pk:
             raise ValueError("the engagement belongs to another case")
         engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
-        errors = _check_rows_against(engagement, rows)
+        errors += _check_rows_against(engagement, rows)
         if errors:
-            raise AttendanceCsvRejected(errors)
+            raise AttendanceCsvRejected(errors_by_line(errors))
     else:
+        if errors or not rows:
+            raise AttendanceCsvRejected(errors_by_line(errors))
         first = min(row.date for row in rows)
         engagement = _engagement_create(
             case=case,
@@ -535,6 +552,7 @@ def _as_dict(details: EngagementDetails) -> dict:
 @transaction.atomic
 def client_goal_add(*, case: Case, text: str, actor: Actor) -> ClientGoal:
     """A goal in the client's words, after the ones they already gave (the team can move it up)."""
+    _require(case, actor)
     last = case.goal_items.aggregate(last=Max("priority"))["last"] or 0
     goal = ClientGoal(case=case, text=text.strip(), priority=last + 1, created_by=actor.user)
     goal.full_clean()
@@ -546,6 +564,7 @@ def client_goal_add(*, case: Case, text: str, actor: Actor) -> ClientGoal:
 @transaction.atomic
 def client_goal_move(*, goal: ClientGoal, offset: int, actor: Actor) -> None:
     """Move a goal up (offset -1, more important) or down (+1); priorities stay 1, 2, 3, ..."""
+    _require(goal.case_id, actor)
     ordered = list(ClientGoal.objects.select_for_update().filter(case_id=goal.case_id).order_by("priority", "pk"))
     index = next(i for i, g in enumerate(ordered) if g.pk == goal.pk)
     target = max(0, min(len(ordered) - 1, index + offset))
@@ -560,6 +579,7 @@ def client_goal_move(*, goal: ClientGoal, offset: int, actor: Actor) -> None:
 @transaction.atomic
 def client_goal_remove(*, goal: ClientGoal, actor: Actor) -> None:
     """Remove a goal; engagements tied to it keep going, untied."""
+    _require(goal.case_id, actor)
     case_id, goal_id = goal.case_id, goal.pk
     goal.delete()
     for priority, item in enumerate(ClientGoal.objects.filter(case_id=case_id).order_by("priority", "pk"), 1):
@@ -571,6 +591,7 @@ def client_goal_remove(*, goal: ClientGoal, actor: Actor) -> None:
 @transaction.atomic
 def client_preference_set(*, case: Case, name_in_court: str, pronoun: str, actor: Actor) -> ClientPreference:
     """How drafts name the client and refer to them."""
+    _require(case, actor)
     preference = ClientPreference.objects.filter(case=case).first() or ClientPreference(case=case)
     preference.name_in_court = name_in_court.strip()
     preference.pronoun = pronoun
@@ -598,6 +619,7 @@ def collateral_flag_set(
 ) -> CollateralFlag:
     """Record (or update) a collateral concern raised with the client; naming a provider makes the referral
     (a civil legal services engagement, status referred, today)."""
+    _require(case, actor)
     updated_by = actor.user
     today = _today(today)
     if concern not in CollateralFlag.Concern.values:
@@ -638,6 +660,7 @@ def collateral_flag_set(
 
 @transaction.atomic
 def collateral_flag_remove(*, flag: CollateralFlag, actor: Actor) -> None:
+    _require(flag.case_id, actor)
     case_id, concern = flag.case_id, flag.concern
     flag.delete()
     _audit(actor, AuditEntry.Action.COLLATERAL_CHANGED, case_id=case_id, concern=concern, removed=True)

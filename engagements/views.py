@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Actor
-from cases.access import case_for_request
+from cases.access import case_for_action, case_for_request
+from cases.roles import CaseAction, case_require
 from cases.selectors import case_role_of
 from engagements.attendance_csv import MAX_ERRORS_SHOWN, AttendanceCsvRejected
 from engagements.forms import (
@@ -110,7 +111,7 @@ def engagement_list_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def engagement_create_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = case_for_request(request, case_id)
+    case = case_for_action(request, case_id, CaseAction.ENGAGEMENTS)
     goals = list(client_goal_list(case=case))
     form = EngagementCreateForm(request.POST or None, goals=goals,
                                 initial={"referred_by": request.user.get_full_name() or request.user.get_username()})
@@ -173,6 +174,7 @@ def _detail_context(request: HttpRequest, engagement: Engagement, **forms) -> di
 @require_http_methods(["GET", "POST"])
 def engagement_update_view(request: HttpRequest, case_id: int, engagement_id: int) -> HttpResponse:
     engagement = _engagement_for(request, case_id, engagement_id)
+    case_require(case=engagement.case_id, user=request.user, action=CaseAction.ENGAGEMENTS)
     goals = list(client_goal_list(case=engagement.case))
     form = EngagementForm(request.POST or None, goals=goals, initial=EngagementForm.initial_from(engagement))
     if request.method == "POST" and form.is_valid():
@@ -291,7 +293,7 @@ def engagement_follow_view(request: HttpRequest, case_id: int, engagement_id: in
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_import_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = case_for_request(request, case_id)
+    case = case_for_action(request, case_id, CaseAction.ENGAGEMENTS)
     engagements = list(engagement_list(case=case).filter(followed=True)) or list(engagement_list(case=case))
     initial = {"engagement": request.GET.get("engagement", "")}
     form = AttendanceImportForm(request.POST or None, request.FILES or None, engagements=engagements, initial=initial)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from evidence.models import Document
 
@@ -15,6 +16,8 @@ class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True, "id": "record-files"}))
         super().__init__(*args, **kwargs)
+        # The browser refuses a larger choice before sending it (static/js/records.js).
+        self.widget.attrs["data-max-files"] = settings.DATA_UPLOAD_MAX_NUMBER_FILES
 
     def clean(self, data, initial=None):
         single = super().clean

@@ -4,7 +4,9 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from cases.models import Case
 from evidence.models import Document, Page
@@ -121,3 +123,20 @@ def record_search(*, case: Case, query: SearchQuery) -> SearchResults:
         records.append(RecordMatches(document=documents[document_id], numbers=tuple(m.number for m in ordered),
                                      hits=tuple(hits)))
     return SearchResults(query=query, records=tuple(records))
+
+
+def document_is_stuck(*, document: Document) -> bool:
+    """Whether the record is "processing" but its worker has given no sign of life for JOB_SILENT_AFTER (killed
+    whole, machine down): a person may then ask for it to be read again without waiting for the sweep."""
+    started = document.processing_started_at
+    return (document.status == Document.Status.PROCESSING and started is not None
+            and started < timezone.now() - settings.JOB_SILENT_AFTER)
+
+
+def document_audit_names(*, object_type: str, ids: list[str]) -> dict[str, str]:
+    """The audit log's names for records still in the app (registered with cases.hooks.audit_object_names)."""
+    if object_type != "evidence.document":
+        return {}
+    numbers = [int(i) for i in ids if i.isascii() and i.isdigit()]
+    return {str(pk): f"record “{name}”" for pk, name in
+            Document.objects.filter(pk__in=numbers).values_list("pk", "original_name")}

@@ -24,6 +24,8 @@ from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case, CaseMembership
 from cases.selectors import case_role_of
+from cases.models import Case
+from cases.roles import CaseAction, case_require
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from common.storage import stored_file_local_copy
 from evidence import geometry
@@ -121,6 +123,7 @@ def document_upload(
     """Store an uploaded record (audited) and queue its reading once the row is committed.
 
     Raises RecordRejected (nothing stored) when the file is not a record we can read."""
+    case_require(case=case, user=actor.user, action=CaseAction.UPLOAD)
     name = _display_name(file.name or "")
     if file.size == 0:
         raise RecordRejected("The file is empty (0 bytes). Check that the right file was chosen.")
@@ -162,10 +165,14 @@ def document_upload(
             document.save()
             audit_record(actor=actor, action=AuditEntry.Action.RECORD_UPLOADED, case_id=case.pk, target=document)
             job_queue(RECORD_READING, key=document.pk)
-    except IntegrityError:
-        # Two uploads of the same file raced past the duplicate check: keep the first one only.
+    except (IntegrityError, ValidationError) as error:
+        # Two uploads of the same file raced past the duplicate check (full_clean sees the other row once it is
+        # committed, the database's constraint before that): keep the first one only.
         document.file.delete(save=False)
-        raise DuplicateRecord(Document.objects.get(case=case, sha256=sha256)) from None
+        first = Document.objects.filter(case=case, sha256=sha256).first()
+        if first is None:
+            raise
+        raise DuplicateRecord(first) from error
     except BaseException:
         document.file.delete(save=False)  # nothing half-saved: no file without its row
         raise
@@ -176,6 +183,7 @@ def document_upload(
 def documents_upload(*, case: Case, files: list[File], actor: Actor, **metadata) -> list[UploadOutcome]:
     """Upload several records; one bad file never stops the others. A zip archive is opened and each record in it
     uploaded the same way (evidence/archives.py), with one outcome per file."""
+    case_require(case=case, user=actor.user, action=CaseAction.UPLOAD)
     outcomes = []
     for file in files:
         if is_archive(file):
@@ -328,8 +336,9 @@ def _draw_rendition(document: Document) -> None:
             Page.objects.filter(pk=page.pk).update(geometry=measured.to_json())
 
 
-def document_retry(*, document: Document) -> Document:
+def document_retry(*, document: Document, actor: Actor) -> Document:
     """Queue a failed (or stuck) record to be read again from its stored original."""
+    case_require(case=document.case_id, user=actor.user, action=CaseAction.UPLOAD)
     job_queue(RECORD_READING, key=document.pk, pages_done=0, read_attempts=0)
     document.refresh_from_db()
     return document
@@ -345,6 +354,7 @@ RECORD_REMOVERS = {CaseMembership.Role.ATTORNEY, CaseMembership.Role.MITIGATION_
 def document_details_update(*, document: Document, actor: Actor, **details) -> Document:
     """Change a record's details (type, source, description, dates): what the exhibit index prints. Audited with
     the names of the fields changed, not their values. ValidationError (nothing saved) if they do not fit."""
+    case_require(case=document.case_id, user=actor.user, action=CaseAction.UPLOAD)
     unknown = set(details) - set(DETAILS)
     if unknown:
         raise TypeError(f"not a record detail: {', '.join(sorted(unknown))}")
@@ -430,7 +440,8 @@ def page_picture_open(*, document: Document, number: int) -> File:
     storage = document.file.storage
     name = f"{_pictures_folder(document)}/page-{number}.png"
     if not storage.exists(name):
-        drawn = page_picture_png(Path(document.file.path), kind=document.file_kind, number=number)
+        with stored_file_local_copy(document.file.name, storage=storage) as path:  # a bucket has no paths
+            drawn = page_picture_png(path, kind=document.file_kind, number=number)
         saved = storage.save(name, ContentFile(drawn))
         if saved != name:  # drawn by two requests at once: keep the first, drop the copy
             storage.delete(saved)
@@ -456,12 +467,14 @@ def _files_delete(storage, folder: str) -> None:
 
 def document_view(*, document: Document, actor: Actor) -> QuerySet[Page]:
     """A record's pages, in order, for a person to read; the reading is audited."""
+    case_require(case=document.case_id, user=actor.user, action=CaseAction.READ)
     audit_record(actor=actor, action=AuditEntry.Action.RECORD_VIEWED, case_id=document.case_id, target=document)
     return document.pages.order_by("number")
 
 
 def page_view(*, document: Document, number: int, actor: Actor) -> Page:
     """One page of a record for a person to read (Page.DoesNotExist if it has none such); audited."""
+    case_require(case=document.case_id, user=actor.user, action=CaseAction.READ)
     page = document.pages.get(number=number)
     audit_record(actor=actor, action=AuditEntry.Action.RECORD_PAGE_VIEWED, case_id=document.case_id,
                  target=document, detail={"page": page.number})
@@ -470,6 +483,7 @@ def page_view(*, document: Document, number: int, actor: Actor) -> Page:
 
 def document_original_open(*, document: Document, actor: Actor) -> File:
     """The stored original, open for reading (FileNotFoundError if it is gone); the download is audited."""
+    case_require(case=document.case_id, user=actor.user, action=CaseAction.READ)
     handle = document.file.open("rb")
     audit_record(actor=actor, action=AuditEntry.Action.ORIGINAL_DOWNLOADED, case_id=document.case_id, target=document)
     return handle

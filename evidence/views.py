@@ -21,7 +21,7 @@ from evidence.models import Document, Page
 from evidence.panels import records_table
 from evidence.pictures import KINDS_WITH_PICTURES, NoPicture
 from evidence.search import marked_segments, match_spans, search_query_parse
-from evidence.selectors import document_list
+from evidence.selectors import document_is_stuck, document_list
 from evidence.services import (
     DETAILS,
     document_details_update,
@@ -90,6 +90,7 @@ def document_detail_view(request: HttpRequest, case_id: int, document_id: int) -
             "pages": pages,
             "busy": records_table(documents=[document]).rows[0].busy,
             "can_remove": document_removal_allowed(document=document, user=request.user),
+            "stuck": document_is_stuck(document=document),
             "status_panels": panels_render(place=RECORD_STATUS, request=request, case=document.case, document=document),
             "panels": panels_render(place=RECORD_PANELS, request=request, case=document.case, document=document),
         },
@@ -233,8 +234,8 @@ def document_original_view(request: HttpRequest, case_id: int, document_id: int)
 @require_POST
 def document_retry_view(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
     document = _document_for(request, case_id, document_id)
-    if document.status == Document.Status.FAILED or document.status == Document.Status.QUEUED:
-        document_retry(document=document)
+    if document.status in {Document.Status.FAILED, Document.Status.QUEUED} or document_is_stuck(document=document):
+        document_retry(document=document, actor=Actor.from_request(request))
         messages.success(request, f"{document.original_name}: queued to be read again.")
     else:
         messages.info(request, f"{document.original_name} is {document.get_status_display().lower()}; nothing to retry.")

@@ -134,7 +134,7 @@ class NarrativeDocument:
     sealed: bool = False
     style: StyleSettings = field(default_factory=StyleSettings)
     privacy_label: str = PUBLIC_LABEL  # the court's own rule: Rule 49.1 only in federal court
-    draft: bool = False  # failed a filing check and was made anyway: watermarked, never filed
+    draft: bool = False  # a working copy, never filed (made even when filing checks fail): watermarked
 
     @property
     def filing_label(self) -> str:

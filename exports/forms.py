@@ -30,9 +30,6 @@ class CourtForm(forms.Form):
 
 
 class ExportRequestForm(forms.Form):
-    draft = forms.BooleanField(
-        required=False, label="Export a draft despite failing checks (every page watermarked “DRAFT”)"
-    )
     sealed = forms.BooleanField(
         required=False, label="For filing under seal (no redaction; labelled “FILED UNDER SEAL”)"
     )

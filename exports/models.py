@@ -86,6 +86,10 @@ class Export(models.Model):
         return f"export {self.pk} of narrative {self.narrative_id}"
 
     @property
+    def purpose(self) -> str:
+        return "draft" if self.draft else "sealed" if self.sealed else "public"
+
+    @property
     def version_label(self) -> str:
         total = sum(int(v) for v in self.section_versions.values())
         return f"{len(self.section_versions)} sections, {total} saves"

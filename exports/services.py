@@ -17,6 +17,7 @@ from django.db import transaction
 from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case
+from cases.roles import CaseAction, case_require
 from common.jobs import job_fail, job_finish, job_queue, job_start
 from common.storage import stored_file_local_copy
 from exports.assemble import ExportData, bates_prefix_for, export_data, export_settings_for
@@ -155,7 +156,10 @@ def export_create(
 
     `redactions` are the privacy findings the user kept (private text -> reduction); a sealed export has none.
     `decisions` settle the records with confidentiality notices and the pages stating withheld facts
-    (exports/filing.py); a public export needs one for each."""
+    (exports/filing.py); a public export needs one for each. A draft (watermarked, not for filing) may be made by
+    whoever drafts exports; filing versions, public or sealed, are the attorney's (cases/roles.py)."""
+    case_require(case=narrative.case_id, user=actor.user,
+                 action=CaseAction.DRAFT_EXPORT if draft else CaseAction.FILING)
     data = export_data(narrative=narrative, sealed=sealed, all_records=all_records)
     refusal = refusal_of(data)
     if refusal is None and not sealed:
@@ -293,7 +297,8 @@ EXPORT_FILES = {"docx": "docx_file", "pdf": "pdf_file", "exhibits": "packet_file
 
 def export_file_open(*, export: Export, kind: str, actor: Actor) -> File:
     """One file of a finished export ("docx", "pdf" or "exhibits"), open for reading; the download is audited.
-    Raises FileNotFoundError when the export has no such file."""
+    Raises FileNotFoundError when the export has no such file. Exports are for the people who make them."""
+    case_require(case=export.case_id, user=actor.user, action=CaseAction.DRAFT_EXPORT)
     stored = getattr(export, EXPORT_FILES[kind]) if kind in EXPORT_FILES else None
     if not stored:
         raise FileNotFoundError(kind)
@@ -301,3 +306,15 @@ def export_file_open(*, export: Export, kind: str, actor: Actor) -> File:
     audit_record(actor=actor, action=AuditEntry.Action.EXPORT_DOWNLOADED, case_id=export.case_id, target=export,
                  detail={"file": kind, "sealed": export.sealed})
     return handle
+
+
+@transaction.atomic
+def export_settings_update(*, case: Case, values: dict, actor: Actor) -> CaseExportSettings:
+    """Change how the case's filings look and whom they name (the minors list drives the redaction): the attorney's."""
+    case_require(case=case, user=actor.user, action=CaseAction.FILING)
+    settings = export_settings_for(case=case)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
+    return settings

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import Actor
 from cases.access import case_for_request
+from cases.roles import CaseAction, case_require, standing_of
 from evidence.models import Page
 from evidence.selectors import document_get
 from evidence.services import page_picture
@@ -21,7 +22,14 @@ from exports.forms import CourtForm, ExportRequestForm, ExportSettingsForm
 from exports.pictures import finding_outlined
 from exports.models import Export
 from exports.redaction import redactions_from_findings
-from exports.services import ExportRefused, export_create, export_file_open, privacy_findings, refusal_of
+from exports.services import (
+    ExportRefused,
+    export_create,
+    export_file_open,
+    export_settings_update,
+    privacy_findings,
+    refusal_of,
+)
 from narratives.models import Narrative
 from narratives.selectors import narrative_get
 
@@ -33,7 +41,10 @@ FILES = {  # kind -> content type, file name
 
 
 def _narrative_for(request: HttpRequest, case_id: int, narrative_id: int) -> Narrative:
-    narrative = narrative_get(case=case_for_request(request, case_id), narrative_id=narrative_id)
+    """The narrative, for the people who export (attorney, specialist); the rest of the team gets 403."""
+    case = case_for_request(request, case_id)
+    case_require(case=case, user=request.user, action=CaseAction.DRAFT_EXPORT)
+    narrative = narrative_get(case=case, narrative_id=narrative_id)
     if narrative is None:
         raise Http404("No such narrative in this case.")
     return narrative
@@ -44,12 +55,13 @@ def _narrative_for(request: HttpRequest, case_id: int, narrative_id: int) -> Nar
 def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -> HttpResponse:
     narrative = _narrative_for(request, case_id, narrative_id)
     case = narrative.case
+    files = standing_of(case=case, user=request.user).allows(CaseAction.FILING)
     settings = export_settings_for(case=case)
     settings_form = ExportSettingsForm(request.POST if "save_settings" in request.POST else None, instance=settings, prefix="s")
     court_form = CourtForm(request.POST if "save_court" in request.POST else None, case=case, prefix="c")
     request_form = ExportRequestForm(request.POST if "export" in request.POST else None)
     if "save_settings" in request.POST and settings_form.is_valid():
-        settings_form.save()
+        export_settings_update(case=case, values=settings_form.cleaned_data, actor=Actor.from_request(request))
         messages.success(request, "Filing settings saved.")
         return redirect("exports:export_prepare", case_id=case.pk, narrative_id=narrative.pk)
     if "save_court" in request.POST and court_form.is_valid():
@@ -65,14 +77,14 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
     items = filing_items(data=everything, case=case)
     decisions = {item.key: request.POST.get(f"decision:{item.key}", "") for item in items}
     if "export" in request.POST and request_form.is_valid():
-        sealed = request_form.cleaned_data["sealed"]
+        draft = request.POST["export"] == "draft"
+        sealed = request_form.cleaned_data["sealed"] and not draft
         kept = set(request.POST.getlist("redact"))
         redactions = redactions_from_findings(f.finding for i, f in enumerate(findings) if str(i) in kept)
         try:
             export_create(
                 narrative=narrative, actor=Actor.from_request(request), sealed=sealed,
-                all_records=request_form.cleaned_data["all_records"], redactions=redactions,
-                draft=request_form.cleaned_data["draft"],
+                all_records=request_form.cleaned_data["all_records"], redactions=redactions, draft=draft,
                 decisions={key: choice for key, choice in decisions.items() if choice},
             )
         except ExportRefused as refusal:
@@ -87,7 +99,7 @@ def export_prepare_view(request: HttpRequest, case_id: int, narrative_id: int) -
             "case": case, "narrative": narrative, "data": data, "refusal": refusal_of(data),
             "findings": list(enumerate(findings)), "settings_form": settings_form, "request_form": request_form,
             "court_form": court_form, "problems": filing_checks(data=data, case=case, settings=settings),
-            "items": [(item, decisions.get(item.key, "")) for item in items],
+            "items": [(item, decisions.get(item.key, "")) for item in items], "files": files,
         },
     )
 
@@ -143,7 +155,7 @@ def export_download_view(request: HttpRequest, case_id: int, narrative_id: int, 
         handle = export_file_open(export=export, kind=kind, actor=Actor.from_request(request))
     except FileNotFoundError:
         raise Http404("No such file.") from None
-    label = "sealed" if export.sealed else "public"
+    label = export.purpose
     response = FileResponse(handle, as_attachment=True, filename=f"{export.case.docket_number}-{label}-{name}",
                             content_type=content_type)
     response["Cache-Control"] = "private, no-store"

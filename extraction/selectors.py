@@ -74,3 +74,9 @@ def candidate_counts_by_document(*, documents) -> dict[int, dict[str, int]]:
 def candidates_of(*, document, statuses: Collection[str]) -> QuerySet[EventCandidate]:
     """A record's proposals in these review states, in reading order."""
     return EventCandidate.objects.filter(document=document, review_status__in=statuses).order_by("page", "page_start")
+
+
+def candidates_rejected(*, case: Case) -> QuerySet[EventCandidate]:
+    """The case's rejected proposals, the latest decision first (to undo one)."""
+    return (EventCandidate.objects.filter(document__case=case, review_status=EventCandidate.ReviewStatus.REJECTED)
+            .select_related("document", "reviewed_by").order_by("-reviewed_at", "-pk"))

@@ -118,3 +118,13 @@ def record_proposals_remove(*, document: Document, **_) -> dict[str, int]:
     EventCandidate.objects.filter(document=document).delete()
     DocumentExtraction.objects.filter(document=document).delete()
     return {"proposals_removed": waiting}
+
+
+def candidate_reopen(*, candidate: EventCandidate) -> EventCandidate:
+    """Put a reviewed proposal back in the queue, undecided (called by the review, in narratives, when a person
+    undoes a rejection or sends an accepted fact back)."""
+    candidate.review_status = EventCandidate.ReviewStatus.PENDING
+    candidate.reviewed_by = None
+    candidate.reviewed_at = None
+    candidate.save(update_fields=["review_status", "reviewed_by", "reviewed_at"])
+    return candidate

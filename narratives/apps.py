@@ -7,6 +7,7 @@ class NarrativesConfig(AppConfig):
     name = "narratives"
 
     def ready(self) -> None:
+        from cases.hooks import audit_object_names
         from cases.panels import CASE_TOOLS, RECORD_PAGE_TOOLS, RECORD_PANELS, RECORD_STATUS, panel_register
         from evidence.hooks import page_span_actions, record_columns, record_removing
         from narratives.panels import (
@@ -16,6 +17,7 @@ class NarrativesConfig(AppConfig):
             record_facts_column,
             record_review_status,
         )
+        from narratives.selectors import narrative_audit_names
         from narratives.services import record_sources_release
 
         panel_register(place=CASE_TOOLS, name="narratives", template="narratives/_case_tools.html",
@@ -28,3 +30,5 @@ class NarrativesConfig(AppConfig):
         record_removing.register(record_sources_release)
         panel_register(place=RECORD_PANELS, name="facts", template="narratives/_record_facts.html",
                        context=record_facts)
+
+        audit_object_names.register(narrative_audit_names)

@@ -8,6 +8,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,12 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import Actor
 from cases.access import case_for_request
+from cases.roles import CaseAction, standing_of
 from cases.panels import NARRATIVE_TOOLS, panels_render
 from extraction.pipeline.taxonomy import CATEGORY_CHOICES
 from narratives.forms import NarrativeForm
 from narratives.models import Narrative, NarrativeSection
 from narratives.selectors import narrative_get, section_warnings, timeline_list
 from narratives.services import (
+    section_is_current_services,
     EditConflict,
     narrative_assemble_draft,
     narrative_create,
@@ -73,8 +76,11 @@ def narrative_editor_view(request: HttpRequest, case_id: int, narrative_id: int)
     narrative = _narrative_for(request, case_id, narrative_id)
     case = narrative.case
     sections = list(narrative.sections.select_related("updated_by"))
+    standing = standing_of(case=case, user=request.user)
     for section in sections:
         section.warnings = section_warnings(case=case, body=section.body)
+        # The service decides; the page only shows each person the sections they may write in.
+        section.editable = standing.allows(CaseAction.EDIT_NARRATIVE, within_limit=section_is_current_services(section))
     events = list(timeline_list(case=case))
     for event in events:
         event.when = when(event)
@@ -85,6 +91,8 @@ def narrative_editor_view(request: HttpRequest, case_id: int, narrative_id: int)
             "case": case,
             "narrative": narrative,
             "sections": sections,
+            "reshapes": standing.allows(CaseAction.EDIT_NARRATIVE, within_limit=False),
+            "writes_some": any(section.editable for section in sections),
             "events": events,
             "category_labels": dict(CATEGORY_CHOICES),
             "categories": CATEGORY_CHOICES,
@@ -107,6 +115,8 @@ def section_save_view(request: HttpRequest, case_id: int, narrative_id: int, sec
         return JsonResponse({"error": "The editor sent something the server could not read; reload the page."}, status=400)
     try:
         saved = section_save(section=section, body=body, expected_version=version, actor=Actor.from_request(request))
+    except ValidationError as refusal:
+        return JsonResponse({"error": " ".join(refusal.messages), "refused": True}, status=400)
     except EditConflict as conflict:
         other = conflict.section
         return JsonResponse(
@@ -148,21 +158,23 @@ def section_add_view(request: HttpRequest, case_id: int, narrative_id: int) -> H
 def section_change_view(request: HttpRequest, case_id: int, narrative_id: int, section_id: int, action: str) -> HttpResponse:
     section = _section_for(request, case_id, narrative_id, section_id)
     narrative = section.narrative
+    actor = Actor.from_request(request)
     if action == "rename":
-        section_rename(section=section, title=request.POST.get("title", ""))
+        section_rename(section=section, title=request.POST.get("title", ""), actor=actor)
     elif action == "up":
-        section_move(section=section, offset=-1)
+        section_move(section=section, offset=-1, actor=actor)
     elif action == "down":
-        section_move(section=section, offset=1)
+        section_move(section=section, offset=1, actor=actor)
     elif action == "remove":
-        section_remove(section=section)
+        section_remove(section=section, actor=actor)
         messages.success(request, f"Section “{section.title}” removed.")
         return redirect("narratives:narrative_editor", case_id=case_id, narrative_id=narrative.pk)
     elif action == "assemble":
-        if request.POST.get("version", "").isdigit() and int(request.POST["version"]) != section.version:
+        posted = request.POST.get("version", "")
+        if posted.isascii() and posted.isdigit() and int(posted) != section.version:
             messages.error(request, "Someone saved this section since you loaded it; nothing was replaced. Review it first.")
         else:
-            section = section_assemble_draft(section=section, actor=Actor.from_request(request))
+            section = section_assemble_draft(section=section, actor=actor)
             messages.success(request, f"Draft of “{section.title}” assembled from the timeline; the earlier text is in its history.")
     else:
         return HttpResponse(status=404)

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from common.dates import parse_partial_date, validate_partial_date
+from common.dates import parse_partial_date
+from common.fields import PARTIAL_DATE_HELP, PartialDateField
 from extraction.pipeline.taxonomy import (
     CATEGORY_CHOICES,
     KIND_CHOICES,
@@ -74,11 +75,8 @@ class EventEditForm(forms.Form):
         help_text="The fact as the memorandum says it: third person, past tense, dates in words. "
         "Leave empty to have one proposed from the record.",
     )
-    date = forms.CharField(
-        required=False, max_length=10, validators=[validate_partial_date],
-        help_text="YYYY, YYYY-MM or YYYY-MM-DD; leave empty when the record gives no date.",
-    )
-    date_end = forms.CharField(required=False, max_length=10, validators=[validate_partial_date], label="Until")
+    date = PartialDateField(help_text=f"{PARTIAL_DATE_HELP} Leave empty when the record gives no date.")
+    date_end = PartialDateField(label="Until")
     age = forms.IntegerField(required=False, min_value=0, max_value=120, help_text="If the record gives an age.")
     subject = forms.CharField(
         max_length=60, initial="client", help_text="“client”, or the family member whose fact this is."

@@ -110,6 +110,32 @@ class DomainStatus(models.Model):
         return f"{self.case_id} {self.category}"
 
 
+class EventRevision(models.Model):
+    """One correction of an accepted fact, with what the fact said before: its history, kept after the fact is
+    removed or sent back to the review queue (then `event` is empty and `event_number` still names it)."""
+
+    class Change(models.TextChoices):
+        EDITED = "edited", "Corrected"
+        UNACCEPTED = "unaccepted", "Sent back to the review queue"
+        REMOVED = "removed", "Removed"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="event_revisions")
+    event = models.ForeignKey(TimelineEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions")
+    event_number = models.PositiveBigIntegerField()
+    change = models.CharField(max_length=20, choices=Change)
+    before = models.JSONField(default=dict)  # the fact's fields as they were
+    changed_fields = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()} fact {self.event_number}"
+
+
 class Narrative(models.Model):
     """A piece of writing for the court about the client, e.g. a sentencing memorandum's mitigation part."""
 

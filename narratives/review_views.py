@@ -8,35 +8,46 @@ from dataclasses import asdict, replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import Actor
+from common.ids import id_from
 from cases.access import case_for_request
 from cases.models import Case
 from evidence.selectors import page_get, page_texts
 from extraction.models import EventCandidate
 from extraction.confidence import LEVELS, minimum_for
-from extraction.selectors import candidate_confidence_counts, candidate_counts, candidate_get, candidate_queue
+from extraction.selectors import (
+    candidate_confidence_counts,
+    candidate_counts,
+    candidate_get,
+    candidate_queue,
+    candidates_rejected,
+)
 from narratives.forms import EventEditForm
 from narratives.selectors import (
     client_naming_for,
     statement_proposals,
     timeline_event_get,
-    timeline_events_by_category,
+    timeline_list,
 )
+from narratives.timeline import when
 from narratives.services import (
     ReviewConflict,
     candidate_accept,
     candidate_merge,
     candidate_reject,
+    candidate_unreject,
     edits_from_candidate,
     event_create_from_page,
 )
 
 QUEUE_PAGE_SIZE = 40
+REJECTED_SHOWN = 200
 CONTEXT_CHARS = 220
 
 
@@ -53,7 +64,7 @@ def _back_to_queue(request: HttpRequest, case: Case) -> HttpResponse:
     url = reverse("narratives:review_queue", kwargs={"case_id": case.pk})
     if query:
         url += "?" + "&".join(f"{key}={value}" for key, value in query.items() if value.isalnum())
-    if request.POST.get("next", "").isdigit():
+    if id_from(request.POST.get("next")):
         url += f"#candidate-{request.POST['next']}"
     return redirect(url)
 
@@ -99,11 +110,14 @@ def review_queue_view(request: HttpRequest, case_id: int) -> HttpResponse:
     for index, item in enumerate(items):
         following = items[index + 1] if index + 1 < len(items) else (items[index - 1] if index else None)
         item["next_id"] = following["candidate"].pk if following else ""
+    rejected = candidates_rejected(case=case) if request.GET.get("status") == "rejected" else None
     return render(
         request,
         "narratives/review_queue.html",
         {
             "case": case,
+            "rejected": rejected[:REJECTED_SHOWN] if rejected is not None else None,
+            "merge_targets": [(event, when(event)) for event in timeline_list(case=case)],
             "group": group,
             "screen": screen,
             "items": items,
@@ -113,7 +127,6 @@ def review_queue_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "by_confidence": candidate_confidence_counts(
                 case=case, likely=minimum_for("likely"), possible=minimum_for("possible")
             ),
-            "events_by_category": timeline_events_by_category(case=case),
         },
     )
 
@@ -152,9 +165,10 @@ def candidate_merge_view(request: HttpRequest, case_id: int, candidate_id: int) 
     case = case_for_request(request, case_id)
     candidate = _candidate_for(request, case, candidate_id)
     event_id = request.POST.get("event", "")
-    into = timeline_event_get(case=case, event_id=int(event_id)) if event_id.isdigit() else None
+    into = timeline_event_get(case=case, event_id=id_from(event_id)) if id_from(event_id) else None
     if into is None:
-        messages.error(request, "Choose an event of this case's timeline to merge the proposal into.")
+        messages.error(request, "Choose the fact to merge the proposal into: search this case's facts by words, date "
+                                "or number, and pick one from the list.")
         return _back_to_queue(request, case)
     try:
         candidate_merge(candidate=candidate, into=into, actor=Actor.from_request(request))
@@ -163,6 +177,53 @@ def candidate_merge_view(request: HttpRequest, case_id: int, candidate_id: int) 
     else:
         messages.success(request, f"Merged into “{into.summary[:60]}”: it now cites {into.sources.count()} sources.")
     return _back_to_queue(request, case)
+
+
+@login_required
+@require_POST
+def candidate_bulk_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Accept or reject the ticked proposals in one go; each is decided (and audited) as if one by one, and one
+    that cannot be (decided meanwhile by someone else, or not the reviewer's to decide) does not stop the others."""
+    case = case_for_request(request, case_id)
+    decision = request.POST.get("decision")
+    ids = {number for number in map(id_from, request.POST.getlist("candidate")) if number}
+    chosen = [c for c in (candidate_get(case=case, candidate_id=i) for i in sorted(ids)) if c is not None]
+    if decision not in {"accept", "reject"} or not chosen:
+        messages.error(request, "Tick the proposals to decide, then choose Accept or Reject.")
+        return _back_to_queue(request, case)
+    actor = Actor.from_request(request)
+    decide = candidate_accept if decision == "accept" else candidate_reject
+    done = taken = refused = 0
+    for candidate in chosen:
+        try:
+            decide(candidate=candidate, actor=actor)
+        except ReviewConflict:
+            taken += 1
+        except PermissionDenied:
+            refused += 1
+        else:
+            done += 1
+    verb = "Accepted" if decision == "accept" else "Rejected"
+    notes = ([f"{taken} had already been decided by someone else"] if taken else []) + (
+        [f"{refused} {'are' if refused != 1 else 'is'} not yours to decide"] if refused else [])
+    (messages.success if done else messages.warning)(
+        request, f"{verb} {done} proposal{'s' if done != 1 else ''}" + (f"; {', '.join(notes)}." if notes else "."))
+    return _back_to_queue(request, case)
+
+
+@login_required
+@require_POST
+def candidate_unreject_view(request: HttpRequest, case_id: int, candidate_id: int) -> HttpResponse:
+    case = case_for_request(request, case_id)
+    candidate = _candidate_for(request, case, candidate_id)
+    try:
+        candidate_unreject(candidate=candidate, actor=Actor.from_request(request))
+    except ReviewConflict as conflict:
+        messages.warning(request, str(conflict))
+    else:
+        messages.success(request, f"Back in the queue: {candidate.get_category_display()}, {candidate.document} "
+                                  f"p. {candidate.page}.")
+    return redirect(reverse("narratives:review_queue", kwargs={"case_id": case.pk}) + "?status=rejected")
 
 
 @login_required

@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cases.models import Case
-from extraction.pipeline.taxonomy import LIFE_EVENT_CATEGORIES
+from extraction.pipeline.taxonomy import CATEGORY_CHOICES, LIFE_EVENT_CATEGORIES
 from evidence.selectors import page_texts
 from extraction.models import EventCandidate
 from narratives.hooks import client_naming
-from narratives.models import Consent, EventSource, Narrative, NarrativeSection, SectionVersion, TimelineEvent
+from narratives.models import (
+    Consent,
+    EventRevision,
+    EventSource,
+    Narrative,
+    NarrativeSection,
+    SectionVersion,
+    TimelineEvent,
+)
 from narratives.richtext import cited_event_ids, uncited_paragraphs
 from narratives.statements import ClientNaming, FactText, write_statement
 
@@ -150,14 +158,6 @@ def domain_coverage(*, case: Case) -> list[DomainCoverage]:
     ]
 
 
-def timeline_events_by_category(*, case: Case) -> dict[str, list[TimelineEvent]]:
-    """The case's events grouped by category (the review queue's "merge into" choices)."""
-    grouped: dict[str, list[TimelineEvent]] = {}
-    for event in TimelineEvent.objects.filter(case=case).order_by("category", "date_sort", "pk"):
-        grouped.setdefault(event.category, []).append(event)
-    return grouped
-
-
 def timeline_event_get(*, case: Case, event_id: int) -> TimelineEvent | None:
     """An event of this case only: ids from another case are not found."""
     return TimelineEvent.objects.filter(case=case, pk=event_id).first()
@@ -238,3 +238,24 @@ def event_counts_by_document(*, documents) -> dict[int, int]:
         .annotate(events=Count("event_id", distinct=True))
     )
     return {row["document_id"]: row["events"] for row in rows}
+
+
+def event_revision_list(*, case: Case) -> QuerySet[EventRevision]:
+    """Every correction of the case's facts, newest first (removed facts included)."""
+    return EventRevision.objects.filter(case=case).select_related("changed_by", "event")
+
+
+def narrative_audit_names(*, object_type: str, ids: list[str]) -> dict[str, str]:
+    """The audit log's names for facts, narratives and sections still in the app (no fact text: the log page names,
+    it does not quote)."""
+    numbers = [int(i) for i in ids if i.isascii() and i.isdigit()]
+    if object_type == "narratives.timelineevent":
+        return {str(pk): f"fact no. {pk} ({dict(CATEGORY_CHOICES).get(category, category)})" for pk, category in
+                TimelineEvent.objects.filter(pk__in=numbers).values_list("pk", "category")}
+    if object_type == "narratives.narrativesection":
+        return {str(pk): f"section “{title}” of “{narrative}”" for pk, title, narrative in
+                NarrativeSection.objects.filter(pk__in=numbers).values_list("pk", "title", "narrative__title")}
+    if object_type == "narratives.narrative":
+        return {str(pk): f"narrative “{title}”" for pk, title in
+                Narrative.objects.filter(pk__in=numbers).values_list("pk", "title")}
+    return {}

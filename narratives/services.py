@@ -12,35 +12,55 @@ from html import escape
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case
+from cases.roles import CaseAction, case_require
 from common.dates import parse_partial_date
 from evidence.models import Page
 from extraction.models import EventCandidate
 from extraction.pipeline.taxonomy import SERVICE_ENGAGEMENT, kind_of
-from extraction.services import candidate_mark_reviewed
+from extraction.services import candidate_mark_reviewed, candidate_reopen
 from narratives.drafting import DraftFact, assemble_paragraphs
 from narratives.hooks import draft_notes, draft_wordings, event_accepted
 from narratives.models import (
     Consent,
     DomainStatus,
+    EventRevision,
     EventSource,
     Narrative,
     NarrativeSection,
     SectionVersion,
     TimelineEvent,
 )
-from narratives.richtext import sanitize_html
-from narratives.richtext import cited_event_ids
+from narratives.richtext import cited_event_ids, sanitize_html
 from narratives.statements import PRONOUNS, ClientNaming, FactText, write_statement
 from narratives.selectors import client_naming_for, statement_proposals, timeline_list
 from narratives.timeline import timeline_csv, timeline_xlsx
 
 # ---- review: proposals become timeline events only when a person accepts them -----------------------------------
+
+
+def _require_review(case_id: int, actor: Actor, *categories: str) -> None:
+    """Reviewing is for the attorney and the specialist; an Advocate reviews only service engagements."""
+    engagements_only = all(kind_of(category) == SERVICE_ENGAGEMENT for category in categories if category)
+    case_require(case=case_id, user=actor.user, action=CaseAction.REVIEW, within_limit=engagements_only)
+
+
+def section_is_current_services(section: NarrativeSection) -> bool:
+    """The "What the client is doing now" section: it draws only on service engagements (whatever its title)."""
+    return bool(section.categories) and all(kind_of(category) == SERVICE_ENGAGEMENT for category in section.categories)
+
+
+def _require_narrative(section: NarrativeSection, actor: Actor, *, whole: bool = False) -> None:
+    """Editing is for the attorney and the specialist; an Advocate edits the text of the section about what the
+    client is doing now, and does not add, remove, rename or move sections (`whole`)."""
+    case_require(case=section.narrative.case_id, user=actor.user, action=CaseAction.EDIT_NARRATIVE,
+                 within_limit=not whole and section_is_current_services(section))
 
 
 class ReviewConflict(Exception):
@@ -126,6 +146,7 @@ def candidate_accept(
     statement: the reviewer's (`statement`, or in `edits`), else one proposed from the record.
 
     The apps that follow accepted events (engagements: a service engagement) join in through `event_accepted`."""
+    _require_review(candidate.document.case_id, actor, candidate.category, *([edits.category] if edits else []))
     candidate = EventCandidate.objects.select_for_update().select_related("document__case").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
         raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
@@ -153,6 +174,7 @@ def candidate_accept(
 
 @transaction.atomic
 def candidate_reject(*, candidate: EventCandidate, actor: Actor) -> EventCandidate:
+    _require_review(candidate.document.case_id, actor, candidate.category)
     candidate = EventCandidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
         raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
@@ -167,6 +189,7 @@ def candidate_reject(*, candidate: EventCandidate, actor: Actor) -> EventCandida
 @transaction.atomic
 def candidate_merge(*, candidate: EventCandidate, into: TimelineEvent, actor: Actor) -> TimelineEvent:
     """The same fact from another record (or page): one event, one more source."""
+    _require_review(into.case_id, actor, candidate.category, into.category)
     candidate = EventCandidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
     if candidate.review_status != EventCandidate.ReviewStatus.PENDING:
         raise ReviewConflict("This proposal was already reviewed by someone else; the queue has been refreshed.")
@@ -183,6 +206,7 @@ def candidate_merge(*, candidate: EventCandidate, into: TimelineEvent, actor: Ac
 @transaction.atomic
 def event_create_from_page(*, page: Page, start: int, end: int, edits: EventEdits, actor: Actor) -> TimelineEvent:
     """An event a person added by hand, citing the text they selected on a record page."""
+    _require_review(page.document.case_id, actor, edits.category)
     if not 0 <= start < end <= len(page.text):
         raise ValidationError("The selected text is not on this page; select it again.")
     event = _event_from(case=page.document.case, edits=edits, created_by=actor.user)
@@ -193,12 +217,114 @@ def event_create_from_page(*, page: Page, start: int, end: int, edits: EventEdit
     return event
 
 
+@transaction.atomic
+def candidate_unreject(*, candidate: EventCandidate, actor: Actor) -> EventCandidate:
+    """Undo a rejection: the proposal is back in the queue, undecided."""
+    candidate = EventCandidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
+    _require_review(candidate.document.case_id, actor, candidate.category)
+    if candidate.review_status != EventCandidate.ReviewStatus.REJECTED:
+        raise ReviewConflict("This proposal is no longer rejected; the list has been refreshed.")
+    candidate_reopen(candidate=candidate)
+    audit_record(actor=actor, action=AuditEntry.Action.REJECT_UNDONE, case_id=candidate.document.case_id,
+                 target=candidate)
+    return candidate
+
+
+# ---- correcting accepted facts: every correction keeps what the fact said before --------------------------------
+
+EVENT_FIELDS = ("category", "summary", "date", "date_end", "subject", "status", "provider", "age")
+
+
+def _snapshot(event: TimelineEvent) -> dict:
+    return {name: getattr(event, name) for name in EVENT_FIELDS} | {
+        "sources": [f"{s.document.original_name}, p. {s.page_number}" for s in event.sources.select_related("document")],
+        "consent": event.consent,
+    }
+
+
+def _revision(event: TimelineEvent, *, change: str, actor: Actor, reason: str, changed: list[str] = ()) -> None:
+    EventRevision.objects.create(case_id=event.case_id, event=event if change == EventRevision.Change.EDITED else None,
+                                 event_number=event.pk, change=change, before=_snapshot(event),
+                                 changed_fields=list(changed), reason=reason.strip()[:300], changed_by=actor.user)
+
+
+@transaction.atomic
+def event_update(*, event: TimelineEvent, edits: EventEdits, actor: Actor, reason: str = "") -> TimelineEvent:
+    """Correct an accepted fact (what it says, its date, category...); the earlier version stays in its history.
+    A fact an engagement shows is corrected on the engagement, which keeps it in step."""
+    event = TimelineEvent.objects.select_for_update().get(pk=event.pk)
+    _require_review(event.case_id, actor, event.category, edits.category)
+    if hasattr(event, "engagement"):
+        raise ValidationError("This fact shows a service engagement: correct it on the engagement's page.")
+    if kind_of(edits.category) != event.kind:
+        raise ValidationError("A life-history fact stays a life-history fact (and an engagement an engagement); "
+                              "send it back to the queue or remove it instead.")
+    new = {
+        "category": edits.category, "summary": edits.summary.strip(), "date": edits.date, "date_end": edits.date_end,
+        "subject": edits.subject.strip() or "client", "status": edits.status if event.kind == SERVICE_ENGAGEMENT else "",
+        "provider": edits.provider, "age": edits.age,
+    }
+    changed = [name for name, value in new.items() if getattr(event, name) != value]
+    if not changed:
+        return event
+    _revision(event, change=EventRevision.Change.EDITED, actor=actor, reason=reason, changed=changed)
+    for name, value in new.items():
+        setattr(event, name, value)
+    event.date_sort = _date_sort(event.date) or _date_sort(event.date_end)
+    event.full_clean()
+    event.save()
+    audit_record(actor=actor, action=AuditEntry.Action.FACT_CHANGED, case_id=event.case_id, target=event,
+                 detail={"fields": changed})
+    return event
+
+
+def _delete_fact(event: TimelineEvent) -> None:
+    try:
+        event.delete()
+    except ProtectedError:
+        raise ValidationError("This fact shows a service engagement: close or change the engagement instead.") from None
+
+
+@transaction.atomic
+def event_unaccept(*, event: TimelineEvent, actor: Actor, reason: str = "") -> list[EventCandidate]:
+    """Send an accepted fact back to the review queue: the proposals it was accepted (or merged) from are undecided
+    again and the fact leaves the timeline; its history keeps what it said. Returns the proposals reopened."""
+    event = TimelineEvent.objects.select_for_update().get(pk=event.pk)
+    _require_review(event.case_id, actor, event.category)
+    proposals = list(event.candidates.all())
+    if not proposals:
+        raise ValidationError("This fact was added by hand, not accepted from the queue: remove it instead.")
+    if hasattr(event, "engagement"):
+        raise ValidationError("This fact shows a service engagement: close or change the engagement instead.")
+    _revision(event, change=EventRevision.Change.UNACCEPTED, actor=actor, reason=reason)
+    audit_record(actor=actor, action=AuditEntry.Action.FACT_UNACCEPTED, case_id=event.case_id, target=event,
+                 detail={"candidates": [p.pk for p in proposals]})
+    _delete_fact(event)
+    for proposal in proposals:
+        candidate_reopen(candidate=proposal)
+    return proposals
+
+
+@transaction.atomic
+def event_remove(*, event: TimelineEvent, actor: Actor, reason: str = "") -> None:
+    """Take a fact off the timeline for good (its proposals stay decided, so re-extraction does not bring it back);
+    its history keeps what it said and who removed it, when and why."""
+    event = TimelineEvent.objects.select_for_update().get(pk=event.pk)
+    _require_review(event.case_id, actor, event.category)
+    if hasattr(event, "engagement"):
+        raise ValidationError("This fact shows a service engagement: close or change the engagement instead.")
+    _revision(event, change=EventRevision.Change.REMOVED, actor=actor, reason=reason)
+    audit_record(actor=actor, action=AuditEntry.Action.FACT_REMOVED, case_id=event.case_id, target=event)
+    _delete_fact(event)
+
+
 # ---- timeline: key facts, notes, consent, conflicts, domains -------------------------------------------
 
 
 @transaction.atomic
 def event_set_statement(*, event: TimelineEvent, statement: str, actor: Actor) -> TimelineEvent:
     """Say the fact in the memorandum's words (what drafts use); an empty statement is refused, not stored."""
+    _require_review(event.case_id, actor, event.category)
     statement = " ".join(statement.split())
     if not statement:
         raise ValidationError("Write the fact as the memorandum should say it; the statement cannot be empty.")
@@ -211,9 +337,11 @@ def event_set_statement(*, event: TimelineEvent, statement: str, actor: Actor) -
 
 
 def event_update_flags(
-    *, event: TimelineEvent, key_fact: bool | None = None, note: str | None = None, reviewed: bool = False
+    *, event: TimelineEvent, actor: Actor, key_fact: bool | None = None, note: str | None = None,
+    reviewed: bool = False,
 ) -> TimelineEvent:
     """Staff's marks on a fact: key fact, note, and `reviewed` (someone looked at what flagged it for review)."""
+    _require_review(event.case_id, actor, event.category)
     fields = []
     if reviewed and event.review_flag:
         event.review_flag = ""
@@ -232,6 +360,7 @@ def event_update_flags(
 @transaction.atomic
 def event_set_consent(*, event: TimelineEvent, consent: str, actor: Actor) -> TimelineEvent:
     """Record the client's decision about saying this fact in court, and who recorded it, when."""
+    case_require(case=event.case_id, user=actor.user, action=CaseAction.CONSENT)
     if consent not in Consent.values:
         raise ValidationError("Unknown consent choice.")
     event.consent = consent
@@ -243,8 +372,21 @@ def event_set_consent(*, event: TimelineEvent, consent: str, actor: Actor) -> Ti
     return event
 
 
-def event_mark_conflict(*, event: TimelineEvent, other: TimelineEvent, conflicting: bool = True) -> None:
+@transaction.atomic
+def events_set_consent(*, events: list[TimelineEvent], consent: str, actor: Actor) -> int:
+    """Record one decision of the client for many facts at once (each recorded and audited as if one by one);
+    all or none. Returns how many facts were changed."""
+    changed = 0
+    for event in events:
+        if event.consent != consent:
+            event_set_consent(event=event, consent=consent, actor=actor)
+            changed += 1
+    return changed
+
+
+def event_mark_conflict(*, event: TimelineEvent, other: TimelineEvent, actor: Actor, conflicting: bool = True) -> None:
     """Two events whose records disagree (e.g. on a date); flagged on both until resolved."""
+    _require_review(event.case_id, actor, event.category, other.category)
     if event.case_id != other.case_id or event.pk == other.pk:
         raise ValidationError("Only two different events of the same case can conflict.")
     if conflicting:
@@ -254,6 +396,7 @@ def event_mark_conflict(*, event: TimelineEvent, other: TimelineEvent, conflicti
 
 
 def domain_set_not_applicable(*, case: Case, category: str, not_applicable: bool, reason: str, decided_by) -> None:
+    case_require(case=case, user=decided_by, action=CaseAction.REVIEW, within_limit=False)
     if not_applicable:
         DomainStatus.objects.update_or_create(
             case=case, category=category,
@@ -265,6 +408,7 @@ def domain_set_not_applicable(*, case: Case, category: str, not_applicable: bool
 
 def timeline_spreadsheet(*, case: Case, events: list[TimelineEvent], format: str, actor: Actor) -> bytes:
     """The events as a spreadsheet ("csv" or "xlsx") for a person to take away; the export is audited."""
+    case_require(case=case, user=actor.user, action=CaseAction.READ)
     if format not in {"csv", "xlsx"}:
         raise ValueError("timelines export as csv or xlsx")
     audit_record(actor=actor, action=AuditEntry.Action.TIMELINE_EXPORTED, case_id=case.pk,
@@ -309,6 +453,7 @@ class EditConflict(Exception):
 @transaction.atomic
 def narrative_create(*, case: Case, title: str, created_by) -> Narrative:
     """A narrative whose sections follow the mitigation domains and 'history and characteristics'."""
+    case_require(case=case, user=created_by, action=CaseAction.EDIT_NARRATIVE, within_limit=False)
     narrative = Narrative(case=case, title=title.strip(), created_by=created_by)
     narrative.full_clean()
     narrative.save()
@@ -327,6 +472,7 @@ def _renumber(narrative: Narrative) -> None:
 
 @transaction.atomic
 def section_add(*, narrative: Narrative, title: str, categories: list[str] | None = None, added_by) -> NarrativeSection:
+    case_require(case=narrative.case_id, user=added_by, action=CaseAction.EDIT_NARRATIVE, within_limit=False)
     position = narrative.sections.count()
     section = NarrativeSection(narrative=narrative, title=title.strip() or "New section", position=position,
                                categories=categories or [], updated_by=added_by)
@@ -335,15 +481,17 @@ def section_add(*, narrative: Narrative, title: str, categories: list[str] | Non
     return section
 
 
-def section_rename(*, section: NarrativeSection, title: str) -> NarrativeSection:
+def section_rename(*, section: NarrativeSection, title: str, actor: Actor) -> NarrativeSection:
+    _require_narrative(section, actor, whole=True)
     section.title = title.strip()[:200] or section.title
     section.save(update_fields=["title", "updated_at"])
     return section
 
 
 @transaction.atomic
-def section_move(*, section: NarrativeSection, offset: int) -> None:
+def section_move(*, section: NarrativeSection, offset: int, actor: Actor) -> None:
     """Move a section up (offset -1) or down (+1) among its narrative's sections."""
+    _require_narrative(section, actor, whole=True)
     ordered = list(section.narrative.sections.order_by("position", "pk"))
     index = next(i for i, s in enumerate(ordered) if s.pk == section.pk)
     target = max(0, min(len(ordered) - 1, index + offset))
@@ -354,8 +502,9 @@ def section_move(*, section: NarrativeSection, offset: int) -> None:
 
 
 @transaction.atomic
-def section_remove(*, section: NarrativeSection) -> None:
+def section_remove(*, section: NarrativeSection, actor: Actor) -> None:
     """Remove a section (its versions go with it; an empty narrative keeps no orphan numbering)."""
+    _require_narrative(section, actor, whole=True)
     narrative = section.narrative
     section.delete()
     _renumber(narrative)
@@ -364,10 +513,28 @@ def section_remove(*, section: NarrativeSection) -> None:
 @transaction.atomic
 def section_save(*, section: NarrativeSection, body: str, expected_version: int, actor: Actor) -> NarrativeSection:
     """Save a section's text as a new version; refuse (EditConflict) if someone saved since it was loaded."""
+    _require_narrative(section, actor)
+    _refuse_foreign_citations(section=section, body=body)
     saved = _section_save(section=section, body=body, expected_version=expected_version, saved_by=actor.user)
     if saved.version != expected_version:  # nothing changed, nothing saved: nothing to record
         _audit_saved(saved, actor=actor)
     return saved
+
+
+def _refuse_foreign_citations(*, section: NarrativeSection, body: str) -> None:
+    """A citation must name a fact of this case: one pasted from another case's narrative would put that
+    client's facts (and their records, as exhibits) into this one."""
+    cited = set(cited_event_ids(body))
+    if not cited:
+        return
+    own = set(TimelineEvent.objects.filter(case_id=section.narrative.case_id, pk__in=cited).values_list("pk", flat=True))
+    foreign = sorted(cited - own)
+    if foreign:
+        numbers = ", ".join(f"no. {number}" for number in foreign)
+        raise ValidationError(
+            f"Not saved: the text cites {numbers}, which is not a fact on this case's timeline (pasted from another "
+            "case, or since removed). Delete that citation and cite from this case's facts."
+        )
 
 
 def _audit_saved(section: NarrativeSection, *, actor: Actor, **detail) -> None:
@@ -397,6 +564,7 @@ def _section_save(
 @transaction.atomic
 def section_restore(*, section: NarrativeSection, number: int, actor: Actor) -> NarrativeSection:
     """Save an earlier version's text as the newest version (nothing is deleted)."""
+    _require_narrative(section, actor)
     old = section.versions.get(number=number)
     restored = _section_save(
         section=section, body=old.body, expected_version=section.version, saved_by=actor.user,
@@ -539,6 +707,7 @@ def section_assemble_draft(
     draws on no records (introduction, goals, conclusion), prompts for counsel.
 
     The previous text stays in the section's versions, so nothing written by hand is lost."""
+    _require_narrative(section, actor)
     case = section.narrative.case
     naming = client_naming_for(case=case)
     exclude = {  # told elsewhere: cited in the other sections as they are saved now
@@ -557,6 +726,7 @@ def narrative_assemble_draft(*, narrative: Narrative, actor: Actor, today: datet
     the others in order, each fact told once in the narrative; the client named in full at the first mention.
     Sections that draw on no records get prompts for counsel only while they are empty. Returns how many
     sections were drafted."""
+    case_require(case=narrative.case_id, user=actor.user, action=CaseAction.EDIT_NARRATIVE, within_limit=False)
     naming = client_naming_for(case=narrative.case)
     today = today or timezone.localdate()
     sections = list(narrative.sections.all())

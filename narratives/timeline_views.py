@@ -12,17 +12,30 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Actor
+from common.ids import id_from
 from cases.access import case_for_request
+from cases.roles import CaseAction, case_require
 from cases.models import Case
 from evidence.selectors import document_list
-from extraction.pipeline.taxonomy import CATEGORY_CHOICES, LIFE_EVENT_CATEGORIES
-from narratives.forms import TimelineFilterForm
+from extraction.pipeline.taxonomy import CATEGORY_CHOICES, LIFE_EVENT_CATEGORIES, SERVICE_ENGAGEMENT
+from narratives.forms import EventEditForm, TimelineFilterForm
 from narratives.models import Consent, TimelineEvent
-from narratives.selectors import domain_coverage, timeline_event_get, timeline_list, timeline_subjects
+from narratives.selectors import (
+    domain_coverage,
+    event_revision_list,
+    timeline_event_get,
+    timeline_list,
+    timeline_subjects,
+)
 from narratives.services import (
+    EVENT_FIELDS,
+    event_remove,
+    event_unaccept,
+    event_update,
+    events_set_consent,
     domain_set_not_applicable,
     event_mark_conflict,
     event_set_consent,
@@ -165,6 +178,7 @@ def event_update_view(request: HttpRequest, case_id: int, event_id: int) -> Http
     if "key_fact" in request.POST or "note" in request.POST or "reviewed" in request.POST:
         event_update_flags(
             event=event,
+            actor=Actor.from_request(request),
             key_fact=(request.POST.get("key_fact") == "1") if "key_fact" in request.POST else None,
             note=request.POST.get("note") if "note" in request.POST else None,
             reviewed=request.POST.get("reviewed") == "1",
@@ -174,16 +188,41 @@ def event_update_view(request: HttpRequest, case_id: int, event_id: int) -> Http
 
 @login_required
 @require_POST
+def timeline_consent_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The client's decision for the facts ticked on the timeline, recorded in one go."""
+    case = case_for_request(request, case_id)
+    ids = {number for number in map(id_from, request.POST.getlist("event")) if number}
+    consent = request.POST.get("consent", "")
+    events = list(case.timeline_events.filter(pk__in=ids))
+    if not events:
+        messages.error(request, "Tick the facts to record the client's decision for, then choose it.")
+    elif consent not in Consent.values:
+        messages.error(request, "Choose the client's decision: approved, withheld or not yet discussed.")
+    else:
+        changed = events_set_consent(events=events, consent=consent, actor=Actor.from_request(request))
+        label = Consent(consent).label.lower()
+        unchanged = len(events) - changed
+        if not changed:
+            messages.info(request, f"Nothing to change: the {unchanged} selected fact{'s were' if unchanged != 1 else ' was'} "
+                                   f"already “{label}”.")
+        else:
+            messages.success(request, f"Recorded “{label}” for {changed} fact{'s' if changed != 1 else ''}"
+                                      + (f" ({unchanged} already {label})." if unchanged else "."))
+    return _back(request, case)
+
+
+@login_required
+@require_POST
 def event_conflict_view(request: HttpRequest, case_id: int, event_id: int) -> HttpResponse:
     case = case_for_request(request, case_id)
     event = get_object_or_404(case.timeline_events, pk=event_id)
     other_id = request.POST.get("other", "")
-    other = timeline_event_get(case=case, event_id=int(other_id)) if other_id.isdigit() else None
+    other = timeline_event_get(case=case, event_id=id_from(other_id)) if id_from(other_id) else None
     if other is None:
         messages.error(request, "Choose another event of this case.")
         return _back(request, case, event)
     try:
-        event_mark_conflict(event=event, other=other, conflicting=request.POST.get("remove") != "1")
+        event_mark_conflict(event=event, other=other, actor=Actor.from_request(request), conflicting=request.POST.get("remove") != "1")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _back(request, case, event)
@@ -208,3 +247,77 @@ def domain_status_view(request: HttpRequest, case_id: int, category: str) -> Htt
             reason=request.POST.get("reason", ""), decided_by=request.user,
         )
     return redirect("narratives:coverage", case_id=case.pk)
+
+
+# ---- correcting an accepted fact --------------------------------------------------------------------------------
+
+
+def _event_for(case: Case, event_id: int) -> TimelineEvent:
+    return get_object_or_404(case.timeline_events.prefetch_related("sources__document", "candidates"), pk=event_id)
+
+
+def _edits_initial(event: TimelineEvent) -> dict:
+    return {name: getattr(event, name) for name in EVENT_FIELDS}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit_view(request: HttpRequest, case_id: int, event_id: int) -> HttpResponse:
+    """Correct an accepted fact, send it back to the queue or remove it; below, what it said before."""
+    case = case_for_request(request, case_id)
+    event = _event_for(case, event_id)
+    # Only reviewers see the form; the services check again whatever sends it.
+    case_require(case=case, user=request.user, action=CaseAction.REVIEW,
+                 within_limit=event.kind == SERVICE_ENGAGEMENT)
+    form = EventEditForm(request.POST or None, initial=_edits_initial(event), client_dob=case.client_dob)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_update(event=event, edits=form.edits(), actor=Actor.from_request(request),
+                         reason=request.POST.get("reason", ""))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Fact corrected; what it said before is in its history.")
+            return redirect(reverse("narratives:timeline_event", kwargs={"case_id": case.pk, "event_id": event.pk}))
+    return render(
+        request,
+        "narratives/event_edit.html",
+        {"case": case, "event": event, "form": form, "revisions": event.revisions.select_related("changed_by"),
+         "when": when(event), "category_labels": dict(CATEGORY_CHOICES),
+         # the engagements app keeps such a fact in step with its engagement (a reverse name, not an import)
+         "kept_by_engagement": hasattr(event, "engagement")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def event_withdraw_view(request: HttpRequest, case_id: int, event_id: int, how: str) -> HttpResponse:
+    """Send a fact back to the review queue (how="unaccept") or remove it (how="remove")."""
+    case = case_for_request(request, case_id)
+    event = _event_for(case, event_id)
+    if how not in {"unaccept", "remove"}:
+        raise Http404("No such correction.")
+    summary = event.summary[:60]
+    try:
+        if how == "unaccept":
+            proposals = event_unaccept(event=event, actor=Actor.from_request(request), reason=request.POST.get("reason", ""))
+            messages.success(request, f"“{summary}” is back in the review queue ({len(proposals)} proposal"
+                                      f"{'s' if len(proposals) != 1 else ''} to decide again).")
+        else:
+            event_remove(event=event, actor=Actor.from_request(request), reason=request.POST.get("reason", ""))
+            messages.success(request, f"“{summary}” was removed from the timeline; its history keeps what it said.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("narratives:event_edit", case_id=case.pk, event_id=event.pk)
+    return redirect("narratives:event_changes", case_id=case.pk)
+
+
+@login_required
+@require_GET
+def event_changes_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Every correction of the case's facts, newest first, removed facts included."""
+    case = case_for_request(request, case_id)
+    revisions = Paginator(event_revision_list(case=case), 50).get_page(request.GET.get("page"))
+    return render(request, "narratives/event_changes.html",
+                  {"case": case, "revisions": revisions, "category_labels": dict(CATEGORY_CHOICES)})

@@ -10,6 +10,9 @@ urlpatterns = [
     path("cases/<int:case_id>/review/<int:candidate_id>/accept/", review_views.candidate_accept_view, name="candidate_accept"),
     path("cases/<int:case_id>/review/<int:candidate_id>/reject/", review_views.candidate_reject_view, name="candidate_reject"),
     path("cases/<int:case_id>/review/<int:candidate_id>/merge/", review_views.candidate_merge_view, name="candidate_merge"),
+    path("cases/<int:case_id>/review/decide/", review_views.candidate_bulk_view, name="candidate_bulk"),
+    path("cases/<int:case_id>/review/<int:candidate_id>/unreject/", review_views.candidate_unreject_view,
+         name="candidate_unreject"),
     path("cases/<int:case_id>/review/<int:candidate_id>/edit/", review_views.candidate_edit_view, name="candidate_edit"),
     path(
         "cases/<int:case_id>/records/<int:document_id>/pages/<int:number>/add-event/",
@@ -24,6 +27,12 @@ urlpatterns = [
         name="timeline_export",
     ),
     path("cases/<int:case_id>/events/<int:event_id>/", timeline_views.event_update_view, name="event_update"),
+    path("cases/<int:case_id>/timeline/consent/", timeline_views.timeline_consent_view, name="timeline_consent"),
+    path("cases/<int:case_id>/timeline/changes/", timeline_views.event_changes_view, name="event_changes"),
+    path("cases/<int:case_id>/timeline/events/<int:event_id>/correct/", timeline_views.event_edit_view,
+         name="event_edit"),
+    path("cases/<int:case_id>/timeline/events/<int:event_id>/<slug:how>/", timeline_views.event_withdraw_view,
+         name="event_withdraw"),
     path("cases/<int:case_id>/timeline/events/<int:event_id>/", timeline_views.timeline_event_view, name="timeline_event"),
     path(
         "cases/<int:case_id>/events/<int:event_id>/conflict/", timeline_views.event_conflict_view, name="event_conflict"

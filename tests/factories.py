@@ -33,6 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     client_name = "Jordan Q. Sample"
     client_dob = datetime.date(1995, 6, 11)
@@ -42,6 +43,14 @@ class CaseFactory(factory.django.DjangoModelFactory):
     charges = "Burglary"
     created_by = factory.SubFactory(UserFactory)
 
+    @factory.post_generation
+    def lead(obj, create, extracted, **kwargs):
+        """Whoever opens a case leads it (as case_create does), so services acting as the creator are allowed."""
+        if create and extracted is not False:
+            CaseMembership.objects.get_or_create(
+                case=obj, user=obj.created_by, defaults={"role": CaseMembership.Role.ATTORNEY, "is_lead": True}
+            )
+
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -50,6 +59,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     user = factory.SubFactory(UserFactory)
     role = CaseMembership.Role.MITIGATION_SPECIALIST
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The case's creator is already its lead attorney: a test giving them another role changes it.
+        existing = model_class.objects.filter(case=kwargs["case"], user=kwargs["user"]).first()
+        if existing is None:
+            return super()._create(model_class, *args, **kwargs)
+        existing.role = kwargs.get("role", existing.role)
+        existing.is_lead = existing.is_lead and existing.role == CaseMembership.Role.ATTORNEY
+        existing.save()
+        return existing
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):

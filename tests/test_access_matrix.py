@@ -64,10 +64,11 @@ def world(django_db_blocker):
     from tests.access_expectations import make_more_objects
 
     objects.update(make_more_objects(objects))
-    visitors = {
+    visitors = {"attorney": case.created_by}  # who opened the case: its lead attorney
+    visitors |= {
         role: MembershipFactory(case=case, role=role).user
-        for role in (CaseMembership.Role.ATTORNEY, CaseMembership.Role.MITIGATION_SPECIALIST,
-                     CaseMembership.Role.ADVOCATE, CaseMembership.Role.SUPERVISOR)
+        for role in (CaseMembership.Role.MITIGATION_SPECIALIST, CaseMembership.Role.ADVOCATE,
+                     CaseMembership.Role.SUPERVISOR)
     }
     visitors["outsider"] = MembershipFactory().user  # on another case's team
     visitors["staff_outsider"] = UserFactory(is_staff=True)

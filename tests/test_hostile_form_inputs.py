@@ -10,7 +10,14 @@ from django.urls import reverse
 from cases.models import Case, CaseMembership
 from narratives.models import TimelineEvent
 from narratives.services import narrative_create
-from tests.factories import DocumentFactory, EventCandidateFactory, MembershipFactory, PageFactory, UserFactory
+from tests.factories import (
+    DocumentFactory,
+    EventCandidateFactory,
+    MembershipFactory,
+    PageFactory,
+    TimelineEventFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +99,38 @@ def test_an_overlong_event_summary_and_an_oversized_section_are_refused(client):
     assert not TimelineEvent.objects.exists()
     section.refresh_from_db()
     assert section.version == 0
+
+
+@pytest.mark.parametrize("posted", ["abc", "²", "-1", "0", "99999999999999999999999", ""])
+def test_ids_that_are_no_ids_get_a_message_not_an_error(client, posted):
+    candidate = EventCandidateFactory()
+    case = candidate.document.case
+    event = TimelineEventFactory(case=case)
+    client.force_login(case.created_by)
+
+    merge = client.post(reverse("narratives:candidate_merge", kwargs={"case_id": case.pk, "candidate_id": candidate.pk}),
+                        {"event": posted, "next": posted}, follow=True)
+    conflict = client.post(reverse("narratives:event_conflict", kwargs={"case_id": case.pk, "event_id": event.pk}),
+                           {"other": posted}, follow=True)
+
+    assert merge.status_code == 200 and "Choose the fact to merge the proposal into" in merge.content.decode()
+    assert conflict.status_code == 200 and "Choose another event of this case" in conflict.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.review_status == "pending"
+
+
+def test_too_many_files_in_one_upload_are_refused_with_advice_and_nothing_stored(client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    files = [SimpleUploadedFile(f"note-{n}.txt", b"A note.\n", content_type="text/plain") for n in range(4)]
+
+    response = client.post(reverse("evidence:document_upload", kwargs={"case_id": membership.case_id}),
+                           {"files": files})
+
+    assert response.status_code == 400
+    assert "more than 3 files in one upload" in response.content.decode()
+    assert "batches of up to 3" in response.content.decode()
+    assert not membership.case.documents.exists()

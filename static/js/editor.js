@@ -28,7 +28,11 @@
     link: { addTargetToExternalLinks: false },
   };
 
-  const DRAFT_KEY = function (id) { return "narrative-section-draft-" + id; };
+  // Unsaved text kept in this browser belongs to the person who typed it: the key names them, and logging out
+  // clears every draft (see base.js), so the next person at this browser never sees or saves it.
+  const sectionsBox = document.querySelector(".sections[data-user]");
+  const USER = sectionsBox ? sectionsBox.dataset.user : "";
+  const DRAFT_KEY = function (id) { return "narrative-section-draft-" + USER + "-" + id; };
   let focusedSection = null;
 
   function setState(section, text, cls) {
@@ -74,6 +78,14 @@
     let saving = false, dirty = false, timer = null, retryDelay = 2000;
 
     return window.ClassicEditor.create(host, CONFIG).then(function (editor) {
+      if (section.dataset.readonly) {  // the person may read this section, not write it (the server refuses too)
+        editor.setData(source.value);
+        editor.enableReadOnlyMode("not-yours");
+        section.editor = null;
+        setState(section, "For reading: this section is written by the attorney and the mitigation specialist.", "");
+        editor.editing.view.document.on("focus", function () { focus(section); });
+        return;
+      }
       const saved = window.localStorage.getItem(DRAFT_KEY(id));
       if (saved) {
         const draft = JSON.parse(saved);
@@ -116,6 +128,13 @@
           const data = await response.json().catch(function () { return {}; });
           if (response.status === 409) {
             showConflict(section, editor, data, function (newVersion) { version = newVersion; });
+            return;
+          }
+          if (response.status === 400 && data.refused) {
+            // Refused for what the text says (e.g. a citation from another case): sending it again unchanged will
+            // not help, so wait for the next edit; the draft stays in this browser meanwhile.
+            dirty = false;
+            setState(section, data.error + " Your text is kept in this browser.", "failed");
             return;
           }
           if (!response.ok) throw new Error(data.error || ("HTTP " + response.status));
@@ -195,11 +214,6 @@
     editor.editing.view.focus();
   }
 
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
-  });
   document.querySelectorAll("button.insert").forEach(function (button) {
     button.addEventListener("mousedown", function (event) { event.preventDefault(); }); // keep the editor's caret
     button.addEventListener("click", function () { insertCitation(button); });

@@ -9,8 +9,16 @@
     const list = document.getElementById("chosen-files");
     if (!zone || !input) return;
 
+    // The server takes a limited number of files per upload (data-max-files); say so before sending, not after.
+    const maxFiles = parseInt(input.dataset.maxFiles || "0", 10);
     function showChosen() {
       list.replaceChildren();
+      input.setCustomValidity("");
+      if (maxFiles && input.files.length > maxFiles) {
+        input.setCustomValidity("You chose " + input.files.length + " files; upload at most " + maxFiles +
+          " at a time, in batches.");
+        input.reportValidity();
+      }
       Array.from(input.files).forEach(function (file) {
         const item = document.createElement("li");
         item.textContent = file.name + " (" + Math.max(1, Math.round(file.size / 1024)) + " KB)";

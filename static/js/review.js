@@ -1,4 +1,4 @@
-// Review queue keyboard: j/k move, a accept, r reject, e edit, o open the cited page.
+// Review queue keyboard: j/k move, a accept, r reject, e edit, o open the cited page, x tick for a bulk decision.
 (function () {
   "use strict";
   const queue = document.getElementById("queue");
@@ -24,13 +24,20 @@
     if (target.matches("input, textarea, select, [contenteditable]")) return;
     const item = items[current];
     if (!item) return;
+    // A proposal the person may not decide (an Advocate's life-history one) has no forms: its keys do nothing.
+    function submit(selector) { const form = item.querySelector(selector); if (form) form.requestSubmit(); }
+    function follow(selector) { const link = item.querySelector(selector); if (link) window.location.href = link.href; }
     const act = {
       j: function () { select(current + 1); },
       k: function () { select(current - 1); },
-      a: function () { item.querySelector("form[data-action=accept]").requestSubmit(); },
-      r: function () { item.querySelector("form[data-action=reject]").requestSubmit(); },
-      e: function () { window.location.href = item.querySelector("a[data-action=edit]").href; },
-      o: function () { window.location.href = item.querySelector("a[data-open]").href; },
+      a: function () { submit("form[data-action=accept]"); },
+      r: function () { submit("form[data-action=reject]"); },
+      e: function () { follow("a[data-action=edit]"); },
+      o: function () { follow("a[data-open]"); },
+      x: function () {
+        const box = item.querySelector("input.pick");
+        if (box) { box.checked = !box.checked; box.dispatchEvent(new Event("change")); }
+      },
     }[event.key];
     if (act) {
       event.preventDefault();

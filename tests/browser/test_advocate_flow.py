@@ -77,11 +77,20 @@ def test_advocate_records_an_engagement_and_it_reaches_the_narrative(demo_case, 
     assert "family_roots_certificate.pdf attached as certificate" in page.inner_text(".messages")
     assert "family_roots_certificate.pdf, p. 1" in page.inner_text("#on-timeline")
 
-    # The client approved it for court.
+    # The client approved it for court: the Advocate went through it with them; the specialist records it.
+    assert page.locator("#consent-form").count() == 0
+    assert "Not yet discussed" in page.inner_text("#consent-state")
+    screenshot("advocate-engagement")
+    engagement_url = page.url
+    page.click("#logout-form button")
+    _login(page, live_server, "specialist")
+    page.goto(engagement_url)
     page.select_option("#consent-select", "approved")
     page.click("#consent-form button[type=submit]")
     assert "Consent recorded" in page.inner_text(".messages")
-    screenshot("advocate-engagement")
+    page.click("#logout-form button")
+    _login(page, live_server)
+    page.goto(engagement_url)
 
     # On the timeline, spanning its dates, citing the certificate.
     page.locator("#on-timeline a", has_text="See it on the timeline").click()

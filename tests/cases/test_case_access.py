@@ -56,6 +56,7 @@ def _url(name: str, params: tuple[str, ...], document: Document) -> str:
         "narrative_id": narrative.pk,
         "section_id": section.pk,
         "action": "rename",
+        "how": "remove",
         "version": 1,
         "export_id": narrative.exports.first().pk,
         "kind": "pdf",
@@ -64,6 +65,7 @@ def _url(name: str, params: tuple[str, ...], document: Document) -> str:
         "goal_id": document.case.goal_items.first().pk,
         "start": 0,  # a character range of a page's text
         "end": 4,
+        "membership_id": document.case.memberships.first().pk,
     }
     missing = set(params) - set(values)
     assert not missing, f"add a value for {missing} to this test so {name} is checked"

@@ -194,6 +194,24 @@ def test_sessions_already_logged_or_before_the_start_or_of_another_client_are_re
 
 
 @pytest.mark.django_db
+def test_every_bad_row_is_reported_at_once_in_line_order_whatever_shows_it(ged, client):
+    """A row the file alone shows to be wrong does not hide one the engagement's log shows to be wrong."""
+    engagement_log_add(engagement=ged, date=datetime.date(2023, 6, 13), kind="attended",
+                       actor=Actor(user=ged.created_by), today=TODAY)
+    data = (b"date,status\n2023-06-13,attended\n06/31/2023,attended\n2023-05-01,missed\n2023-06-20,late\n"
+            b"2023-06-27,attended\n")
+
+    with pytest.raises(AttendanceCsvRejected) as rejected:
+        attendance_import(case=ged.case, engagement=ged, data=data, file_name="a.csv", actor=Actor(user=ged.created_by),
+                          today=TODAY)
+
+    assert [error.split(":")[0] for error in rejected.value.errors] == ["line 2", "line 3", "line 4", "line 5"]
+    assert "already logged" in rejected.value.errors[0] and "is not a date" in rejected.value.errors[1]
+    assert "before the engagement began" in rejected.value.errors[2] and "“late”" in rejected.value.errors[3]
+    assert ged.log_entries.count() == 1
+
+
+@pytest.mark.django_db
 def test_a_file_can_make_a_new_engagement_and_a_bad_one_makes_none(data_dir):
     case = CaseFactory()
     details = EngagementDetails(service_type="education_services", provider_name="Brennan Co. Adult Learning Ctr.",

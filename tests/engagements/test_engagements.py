@@ -228,7 +228,8 @@ def test_goals_keep_a_priority_order():
 
 
 def test_an_engagement_cannot_serve_another_clients_goal():
-    other = client_goal_add(case=CaseFactory(), text="Not mine.", actor=Actor(user=CaseFactory().created_by))
+    another_case = CaseFactory()
+    other = client_goal_add(case=another_case, text="Not mine.", actor=Actor(user=another_case.created_by))
 
     with pytest.raises(ValidationError, match="not one of this client's goals"):
         _treatment(client_goal_id=other.pk)

@@ -123,6 +123,33 @@ def test_create_an_engagement_then_log_and_change_its_status(client, advocate_ca
     ]
 
 
+@pytest.mark.parametrize(("typed", "stored"), [("06/11/2024", "2024-06-11"), ("6/1/2024", "2024-06-01"),
+                                              ("2024-06-11", "2024-06-11"), ("03/2024", "2024-03"), ("2024", "2024")])
+def test_engagement_dates_are_taken_as_people_type_them(client, advocate_case, typed, stored):
+    case, _advocate = advocate_case
+
+    response = client.post(_url("engagement_create", case), {
+        "service_type": "education_services", "program": "GED classes", "provider_name": "Sample Adult Learning",
+        "status": "enrolled", "start_date": typed, "referral_date": typed,
+    })
+
+    assert response.status_code == 302
+    assert (Engagement.objects.get().start_date, Engagement.objects.get().referral_date) == (stored, stored)
+
+
+def test_a_date_that_is_no_date_says_how_to_write_it(client, advocate_case):
+    case, _advocate = advocate_case
+
+    response = client.post(_url("engagement_create", case), {
+        "service_type": "education_services", "provider_name": "Sample Adult Learning", "status": "enrolled",
+        "start_date": "13/45/2024",
+    })
+
+    assert response.status_code == 400
+    assert "“13/45/2024” is not a date we can read. Write it as MM/DD/YYYY or YYYY-MM-DD" in response.content.decode()
+    assert not Engagement.objects.exists()
+
+
 def test_refusals_are_explained_on_the_page(client, advocate_case):
     case, _advocate = advocate_case
     engagement = _engagement(case)

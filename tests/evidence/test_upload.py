@@ -67,6 +67,34 @@ def test_the_same_file_twice_is_reported_and_stored_once(_upload, client, member
     assert len(_stored_files(media_root)) == 1
 
 
+def test_the_same_file_uploaded_twice_at_the_same_moment_is_stored_once_and_the_second_is_told(
+    _upload, client, member, media_root, monkeypatch
+):
+    """The second upload passes the duplicate check before the first is committed; the database's constraint (or
+    full_clean seeing the first row) stops it, and it gets the duplicate message, not a 500."""
+    from evidence import services
+    from tests.factories import DocumentFactory
+
+    content = (RECORDS / "A08_shelter_case_notes.txt").read_bytes()
+    real_reader = services.record_reader()
+
+    class FirstUploadCommitsMeanwhile:
+        def check(self, path, **limits):
+            if not Document.objects.exists():
+                DocumentFactory(case=member.case, original_name="A08_shelter_case_notes.txt",
+                                sha256=hashlib.sha256(content).hexdigest())
+            return real_reader.check(path, **limits)
+
+    monkeypatch.setattr(services, "record_reader", FirstUploadCommitsMeanwhile)
+
+    response = _upload(client, member, _sample("A08_shelter_case_notes.txt", "same file.txt"))
+
+    assert response.status_code == 200
+    assert "already in the case as “A08_shelter_case_notes.txt”" in response.content.decode()
+    assert list(Document.objects.values_list("original_name", flat=True)) == ["A08_shelter_case_notes.txt"]
+    assert not any(p.name.startswith("same") for p in _stored_files(media_root))
+
+
 BAD_INPUTS = [
     ("empty.pdf", b"", "empty"),
     ("setup.exe", badfiles.random_binary(), "Upload a PDF"),

@@ -58,7 +58,7 @@ def filing():
     removed = TimelineEventFactory(case=case, category="child_welfare", summary="He was taken into custody.",
                                    date="2000-02", date_sort="2000-02-01", consent=Consent.APPROVED)
     EventSourceFactory(event=removed, document=cps, page_number=1, start=21, end=80)
-    user = MembershipFactory(case=case).user
+    user = MembershipFactory(case=case, role="attorney").user  # filing versions are the attorney's
     narrative = narrative_create(case=case, title="Mitigation", created_by=user)
     early = narrative.sections.get(title="Early childhood and family")
     education = narrative.sections.get(title="Education")
@@ -78,7 +78,7 @@ def _ready_to_file(case, narrative) -> None:
         "signer_name": "Elaine Kroft", "bar_number": "AR 041977", "signature_date": datetime.date(2024, 5, 6)})
     for section in narrative.sections.all():
         if not section.body.strip():
-            section_remove(section=section)
+            section_remove(section=section, actor=Actor(user=case.created_by))
 
 
 def _pdf_text(data: bytes) -> str:
@@ -101,7 +101,7 @@ def test_exhibit_letters_follow_first_citation_and_are_recomputed_after_reorderi
     case, narrative, user, documents, _events = filing
 
     before = export_data(narrative=narrative, sealed=False)
-    section_move(section=narrative.sections.get(title="Education"), offset=-3)
+    section_move(section=narrative.sections.get(title="Education"), offset=-3, actor=Actor(user=user))
     after = export_data(narrative=narrative, sealed=False)
 
     assert [(e.letter, e.document_id) for e in before.exhibits] == [("A", documents["cps"].pk), ("B", documents["school"].pk)]
@@ -201,6 +201,20 @@ def test_export_narrative_command_writes_three_files_and_fails_clearly_when_refu
         call_command("export_narrative", "--case", case.docket_number, "--out", str(tmp_path / "again"))
     with pytest.raises(CommandError, match="No case"):
         call_command("export_narrative", "--case", "nope", "--out", str(tmp_path))
+
+
+def test_export_narrative_command_obeys_the_roles_a_specialist_drafts_but_does_not_file(filing, tmp_path):
+    case, _narrative, _user, _documents, _events = filing
+    specialist = MembershipFactory(case=case, role="mitigation_specialist").user
+
+    with pytest.raises(CommandError, match="may not make exports for filing"):
+        call_command("export_narrative", "--case", case.docket_number, "--out", str(tmp_path / "filed"),
+                     "--as-user", specialist.username)
+    call_command("export_narrative", "--case", case.docket_number, "--out", str(tmp_path / "draft"), "--draft",
+                 "--as-user", specialist.username)
+
+    assert Export.objects.get().purpose == "draft"
+    assert "DRAFT — NOT FOR FILING" in _pdf_text((tmp_path / "draft" / "narrative.pdf").read_bytes())
 
 
 def test_an_export_left_running_by_a_dead_worker_is_queued_again(filing, sent_tasks, django_capture_on_commit_callbacks):

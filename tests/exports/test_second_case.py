@@ -76,7 +76,7 @@ def client_c(db, settings, tmp_path):
             section_save(section=section, body=COUNSEL[section.title.lower()], expected_version=section.version,
                          actor=actor)
         elif not section.body.strip():
-            section_remove(section=section)
+            section_remove(section=section, actor=actor)
     return narrative
 
 

@@ -169,6 +169,29 @@ def test_a_citation_is_stored_as_a_reference_to_the_event():
 
 
 @pytest.mark.django_db
+def test_a_citation_of_another_cases_fact_is_refused_on_save_and_nothing_is_saved(client):
+    section = _section()
+    case = section.narrative.case
+    own = TimelineEventFactory(case=case)
+    foreign = TimelineEventFactory()  # another client's fact
+    client.force_login(case.created_by)
+
+    def body(event):
+        return "<p>He was held back. " + citation_link(event_id=event.pk, href="/x", label="(school, p. 4)") + "</p>"
+
+    refused = client.post(_save_url(section), json.dumps({"body": body(own) + body(foreign), "version": 0}),
+                          content_type="application/json")
+    saved = client.post(_save_url(section), json.dumps({"body": body(own), "version": 0}),
+                        content_type="application/json")
+
+    assert refused.status_code == 400 and refused.json()["refused"]
+    assert f"cites no. {foreign.pk}, which is not a fact on this case's timeline" in refused.json()["error"]
+    assert saved.status_code == 200 and saved.json()["version"] == 1
+    section.refresh_from_db()
+    assert cited_event_ids(section.body) == [own.pk]
+
+
+@pytest.mark.django_db
 def test_a_drafted_section_says_only_consented_facts_each_sentence_cited():
     section = _section(title="Early childhood and family")
     case = section.narrative.case

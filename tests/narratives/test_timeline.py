@@ -199,3 +199,47 @@ def test_a_citation_link_finds_its_event_on_the_paginated_timeline(client, timel
 
     assert response.status_code == 302
     assert response["Location"].endswith(f"?page=2#event-{events['undated'].pk}")
+
+
+@pytest.mark.django_db
+def test_consent_is_recorded_for_many_facts_at_once_by_whom_and_when(client):
+    from audit.models import AuditEntry
+
+    event = TimelineEventFactory()
+    case = event.case
+    others = [TimelineEventFactory(case=case, summary=f"Fact {n}.") for n in range(3)]
+    elsewhere = TimelineEventFactory()  # another case's fact, its id slipped into the form
+    specialist = MembershipFactory(case=case, role="mitigation_specialist").user
+    client.force_login(specialist)
+    url = reverse("narratives:timeline_consent", kwargs={"case_id": case.pk})
+    picked = [event, *others[:2]]
+
+    page = client.get(reverse("narratives:timeline", kwargs={"case_id": case.pk})).content.decode()
+    response = client.post(url, {"event": [e.pk for e in picked] + [elsewhere.pk, "x"], "consent": "approved"},
+                           follow=True)
+
+    assert 'id="bulk-consent"' in page and page.count('class="pick"') == 4
+    assert "Recorded “approved for court” for 3 facts." in response.content.decode()
+    for fact in picked:
+        fact.refresh_from_db()
+        assert (fact.consent, fact.consent_by, fact.consent_at is not None) == ("approved", specialist, True)
+    assert TimelineEvent.objects.get(pk=others[2].pk).consent == Consent.NOT_DISCUSSED
+    assert TimelineEvent.objects.get(pk=elsewhere.pk).consent == Consent.NOT_DISCUSSED
+    assert AuditEntry.objects.filter(case_id=case.pk, action="consent_changed").count() == 3
+
+
+@pytest.mark.django_db
+def test_bulk_consent_without_a_choice_or_a_tick_says_what_is_missing_and_an_advocate_is_refused(client):
+    event = TimelineEventFactory()
+    case = event.case
+    client.force_login(case.created_by)
+    url = reverse("narratives:timeline_consent", kwargs={"case_id": case.pk})
+
+    nothing = client.post(url, {"consent": "approved"}, follow=True).content.decode()
+    no_choice = client.post(url, {"event": [event.pk], "consent": "maybe"}, follow=True).content.decode()
+    client.force_login(MembershipFactory(case=case, role="advocate").user)
+    advocate = client.post(url, {"event": [event.pk], "consent": "approved"})
+
+    assert "Tick the facts" in nothing and "Choose the client&#x27;s decision" in no_choice
+    assert advocate.status_code == 403
+    assert TimelineEvent.objects.get(pk=event.pk).consent == Consent.NOT_DISCUSSED

@@ -120,7 +120,8 @@ class Command(BaseCommand):
                     f"  reviewed as a specialist would: {reviewed.accepted} accepted, {reviewed.merged} merged, "
                     f"{reviewed.rejected} rejected; consent recorded, one fact withheld"
                 )
-            if demo_advocate_work(case=case, advocate=Actor(user=users["advocate"])):
+            if demo_advocate_work(case=case, advocate=Actor(user=users["advocate"]),
+                                  consent_recorder=Actor(user=users["specialist"])):
                 self.stdout.write("  the Advocate's work recorded: goals, followed engagements, contacts, referrals")
             if not case.narratives.exists():
                 narrative = narrative_create(

@@ -1,7 +1,7 @@
 """Write a narrative's court files to a folder, through the same services as the web export.
 
-    python manage.py export_narrative --case 23-CF-00417 [--narrative ID] [--sealed] [--all-records]
-        [--decide KEY=CHOICE ...] [--accept-defaults] --out DIR
+    python manage.py export_narrative --case 23-CF-00417 [--case-id ID] [--narrative ID] [--sealed] [--draft]
+        [--all-records] [--decide KEY=CHOICE ...] [--accept-defaults] --out DIR
 
 Writes narrative.docx, narrative.pdf and exhibits.pdf (public versions, every Rule 49.1 finding reduced,
 unless --sealed) and exits non-zero with the reason when the export is refused.
@@ -17,10 +17,12 @@ import shutil
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import Actor
-from cases.selectors import case_for_docket
+from cases.roles import CaseAction, case_require
+from cases.selectors import AmbiguousDocket, case_for_docket
 from exports.assemble import export_data, export_settings_for
 from exports.checks import filing_checks
 from exports.filing import describe, filing_items, safe_decisions, undecided
@@ -35,10 +37,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--case", required=True, metavar="DOCKET", help="The case's docket number.")
+        parser.add_argument("--case-id", type=int, help="The case's id, when several cases share the docket number.")
         parser.add_argument("--narrative", type=int, help="The narrative's id (default: the case's only narrative).")
         parser.add_argument("--sealed", action="store_true", help="Unredacted, labelled for filing under seal.")
         parser.add_argument("--draft", action="store_true",
-                            help="Export even though filing checks fail; every page is watermarked DRAFT.")
+                            help="A working copy, not for filing (the specialist may make one): exported even though "
+                            "filing checks fail; every page is watermarked DRAFT.")
         parser.add_argument("--all-records", action="store_true", help="Every record in the packet, not only cited ones.")
         parser.add_argument("--out", required=True, type=Path, help="Folder to write the files to (created if needed).")
         parser.add_argument("--as-user", default=None, help="Username recorded as the exporter (default: the case's creator).")
@@ -47,9 +51,13 @@ class Command(BaseCommand):
         parser.add_argument("--accept-defaults", action="store_true",
                             help="Take the safe choice for every filing decision not given with --decide.")
 
-    def handle(self, *args, case: str, narrative: int | None, sealed: bool, all_records: bool, out: Path,
-               as_user: str | None, draft: bool, decide: list[str], accept_defaults: bool, **options) -> None:
-        found = case_for_docket(docket_number=case)
+    def handle(self, *args, case: str, case_id: int | None, narrative: int | None, sealed: bool, draft: bool,
+               all_records: bool, out: Path, as_user: str | None, decide: list[str], accept_defaults: bool,
+               **options) -> None:
+        try:
+            found = case_for_docket(docket_number=case, case_id=case_id)
+        except AmbiguousDocket as ambiguous:
+            raise CommandError(str(ambiguous)) from ambiguous
         if found is None:
             raise CommandError(f"No case with docket number {case!r}.")
         narratives = narrative_list(case=found)
@@ -62,6 +70,10 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=as_user).first() if as_user else found.created_by
         if user is None:
             raise CommandError(f"No user {as_user!r}.")
+        try:  # the roles first: a specialist asking for a filing hears that, not the filing checks
+            case_require(case=found, user=user, action=CaseAction.DRAFT_EXPORT if draft else CaseAction.FILING)
+        except PermissionDenied as refusal:
+            raise CommandError(f"Export refused for {user.get_username()}. {refusal}") from refusal
 
         data = export_data(narrative=chosen, sealed=sealed, all_records=all_records)
         items = filing_items(data=data, case=found)
@@ -93,6 +105,8 @@ class Command(BaseCommand):
                                    redactions=redactions, draft=draft, decisions=decisions)
         except ExportRefused as refusal:
             raise CommandError(f"Export refused. {refusal.message}") from refusal
+        except PermissionDenied as refusal:  # the command obeys the same roles as the app
+            raise CommandError(f"Export refused for {user.get_username()}. {refusal}") from refusal
         export_render(export_id=export.pk)  # in this process: a script wants the files when the command ends
         export.refresh_from_db()
         if export.status != Export.Status.DONE:
@@ -101,7 +115,7 @@ class Command(BaseCommand):
         for field, name in (("docx_file", "narrative.docx"), ("pdf_file", "narrative.pdf"), ("packet_file", "exhibits.pdf")):
             with getattr(export, field).open("rb") as source, (out / name).open("wb") as target:
                 shutil.copyfileobj(source, target)
-        label = ("draft " if draft else "") + ("sealed" if sealed else "public")
+        label = export.purpose
         self.stdout.write(self.style.SUCCESS(
             f"Wrote the {label} narrative.docx, narrative.pdf and exhibits.pdf ({export.packet_pages} pages) to {out}"
         ))
