@@ -430,7 +430,8 @@ def page_picture_open(*, document: Document, number: int) -> File:
     storage = document.file.storage
     name = f"{_pictures_folder(document)}/page-{number}.png"
     if not storage.exists(name):
-        drawn = page_picture_png(Path(document.file.path), kind=document.file_kind, number=number)
+        with stored_file_local_copy(document.file.name, storage=storage) as path:  # a bucket has no paths
+            drawn = page_picture_png(path, kind=document.file_kind, number=number)
         saved = storage.save(name, ContentFile(drawn))
         if saved != name:  # drawn by two requests at once: keep the first, drop the copy
             storage.delete(saved)

@@ -66,6 +66,7 @@ def test_attorney_decides_the_filing_and_sees_findings_on_their_pages(live_serve
     for fieldset in page.locator("fieldset.decision").all():
         fieldset.locator("label", has_text="safe choice").locator("input").check()
     page.check("#id_all_records")  # the treatment record is not cited: it goes in with every record
+    page.check("#id_draft")  # this case has no court or signer yet: the filing checks would refuse a filing
     page.click("button[name=export]")
 
     assert "Export started" in page.inner_text(".messages")
