@@ -105,7 +105,8 @@ def test_only_a_federal_court_gets_rule_49_1_and_the_united_states_as_party(read
          "sections", "“Conclusion”"),
         (lambda case, narrative, section, user: section_save(
             section=section, body=section.body + "<p>[COUNSEL: state the request.] "
-            + citation_link(event_id=1, href="#", label="x") + "</p>", expected_version=section.version,
+            + citation_link(event_id=case.timeline_events.get().pk, href="#", label="x") + "</p>",
+            expected_version=section.version,
             actor=Actor(user=user)), "placeholders", "[COUNSEL: state the request.]"),
         (lambda case, narrative, section, user: section_save(
             section=section, body=section.body + "<p>He is a good father.</p>", expected_version=section.version,
