@@ -104,6 +104,9 @@ def test_advocate_records_an_engagement_and_it_reaches_the_narrative(demo_case, 
 
     # Assembled: a programme that ended more than 24 months ago is told in its domain ("Work and responsibilities"),
     # not in "What the client is doing now"; with only a certificate attached, no attendance figure is cited to it.
+    # by the specialist: an Advocate writes only "What the client is doing now"
+    page.click("#logout-form button")
+    _login(page, live_server, "specialist")
     page.goto(f"{live_server.url}/cases/{demo_case.pk}/narratives/")
     page.locator(".plain-list a").first.click()
     page.on("dialog", lambda dialog: dialog.accept())
@@ -126,6 +129,8 @@ def test_advocate_records_an_engagement_and_it_reaches_the_narrative(demo_case, 
     now = NarrativeSection.objects.get(narrative__case=demo_case, title="What the client is doing now").body
     assert f'data-event="{engagement.event_id}"' not in now
     section.screenshot(path=str(SCREENSHOTS / "advocate-narrative-section.png"))
+    page.click("#logout-form button")
+    _login(page, live_server)
 
     # A provider's attendance file with one bad row: the line is named and nothing is imported.
     ged = Engagement.objects.get(case=demo_case, program="GED preparation classes")
