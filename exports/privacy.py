@@ -79,27 +79,13 @@ def _without_overlaps(findings: list[Finding]) -> list[Finding]:
     return sorted(kept, key=lambda f: f.start)
 
 
-def _mask_digits(value: str, keep: int = 4) -> str:
-    """Every digit but the last `keep` replaced by X; separators stay."""
-    total = sum(ch.isdigit() for ch in value)
+def _mask(value: str, keep: int = 4, *, counts=str.isdigit) -> str:
+    """Every character that `counts` (digits by default) but the last `keep` replaced by X; separators stay."""
+    total = sum(counts(ch) for ch in value)
     seen = 0
     masked = []
     for ch in value:
-        if ch.isdigit():
-            seen += 1
-            masked.append(ch if seen > total - keep else "X")
-        else:
-            masked.append(ch)
-    return "".join(masked)
-
-
-def _mask_alnum(value: str, keep: int = 4) -> str:
-    """Every letter and digit but the last `keep` replaced by X; separators stay."""
-    total = sum(ch.isalnum() for ch in value)
-    seen = 0
-    masked = []
-    for ch in value:
-        if ch.isalnum():
+        if counts(ch):
             seen += 1
             masked.append(ch if seen > total - keep else "X")
         else:
@@ -140,7 +126,7 @@ def _identity_numbers(text: str) -> list[Finding]:
         replacement = (
             _last_four_ssn(value)
             if len(re.sub(r"\D", "", value)) == 9 and value.count("-") == 2
-            else (_mask_digits(value))
+            else _mask(value)
         )
         findings.append(_finding("taxpayer_id", text, match.start(1), match.end(1), replacement))
     for match in _LABELLED_SSN.finditer(text):
@@ -196,19 +182,19 @@ def _financial_accounts(text: str) -> list[Finding]:
     for match in _ACCOUNT_LABEL.finditer(text):
         value = match.group(1).rstrip(" -")
         digits = sum(ch.isdigit() for ch in value)
-        if digits >= 5 and _mask_digits(value) != value:
+        if digits >= 5 and _mask(value) != value:
             end = match.start(1) + len(value)
-            findings.append(_finding("financial_account", text, match.start(1), end, _mask_digits(value)))
+            findings.append(_finding("financial_account", text, match.start(1), end, _mask(value)))
     for match in _BENEFITS_LABEL.finditer(text):
         value = match.group(1).rstrip(" -")
         if sum(ch.isdigit() for ch in value) >= 4:
             end = match.start(1) + len(value)
-            findings.append(_finding("financial_account", text, match.start(1), end, _mask_alnum(value)))
+            findings.append(_finding("financial_account", text, match.start(1), end, _mask(value, counts=str.isalnum)))
     for match in _CARD_NUMBER.finditer(text):
         digits = re.sub(r"\D", "", match[0])
         if 13 <= len(digits) <= 19 and _luhn_ok(digits):
             findings.append(
-                _finding("financial_account", text, match.start(), match.end(), _mask_digits(match[0]))
+                _finding("financial_account", text, match.start(), match.end(), _mask(match[0]))
             )
     return findings
 
