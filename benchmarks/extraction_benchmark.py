@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as a worker runs (config/celery.py)
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 

@@ -9,6 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Tesseract's OpenMP threads fight each other on small machines: one thread per process,
 # and parallelism comes from worker processes instead.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+# Likewise numpy's OpenBLAS: its idle threads spin after every product and burn a second core per process.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 app = Celery("mitigation")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -4,7 +4,7 @@
     reading = model.read(text, units)          # probabilities per unit and category
 
 The encoder is MiniLM (all-MiniLM-L6-v2, Apache-2.0) fine-tuned on the project's annotated corpus and
-exported to ONNX (``model/encoder.onnx``, weights stored in 16 bits and computed in 32); the head
+exported to ONNX (``model/encoder.onnx``, weights quantised to 8 bits, see ``train.export``); the head
 (``model/head.npz``) is a few matrices applied here with numpy, exactly as
 ``extraction/training/network.py`` computes them in training. For each reading unit the head pools the
 encoder's states of the unit (mean, max, and a learned attention whose most-weighted word is the unit's
