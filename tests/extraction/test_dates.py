@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -439,24 +438,24 @@ def test_mentions_are_frozen_values():
         m.value = "2010"  # type: ignore[misc]
 
 
-def test_find_dates_is_fast_on_a_dense_page():
-    """Budget: well under 1 ms per 1,000 characters; the bound here leaves room for a slow CI machine."""
-    page = (PAGE * 8)[:3000]
-    find_dates(page, dob=DOB)  # warm up
-    runs = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(10):
-            find_dates(page, dob=DOB, anchor=NOTE_DATE)
-        runs.append((time.perf_counter() - t0) / 10)
-    assert min(runs) < 0.003  # 3,000 characters in under 3 ms (typically ~0.5 ms)
-
-
 def test_pathological_input_does_not_backtrack():
+    """A guard against catastrophic backtracking, not a speed target (speed lives in
+    benchmarks/extraction_benchmark.py): a regex that backtracks on this input runs for hours, so a
+    deadline of many seconds separates the two on any machine, however busy."""
+    import signal
+
     text = ("1" * 5000) + " " + ("age " * 2000) + ("March " * 2000) + ("at " * 2000) + ("-" * 5000) + ("2009 " * 500)
-    t0 = time.perf_counter()
-    find_dates(text, dob=DOB)
-    assert time.perf_counter() - t0 < 1.0
+
+    def hung(signum, frame):
+        raise AssertionError("find_dates is still running after 30 s: a pattern backtracks")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        find_dates(text, dob=DOB)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # -------------------------------------------------------------------------------------------- date of birth
