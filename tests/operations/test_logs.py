@@ -113,7 +113,8 @@ def test_a_worker_keeps_the_json_lines_and_adds_the_task_id(tmp_path):
         "from celery import shared_task\n"
         "@shared_task(name='tests.log_inside')\n"
         "def log_inside(document_id):\n"
-        "    logging.getLogger('extraction.services').info('extraction.document_done', extra={'document_id': document_id})\n"
+        "    logging.getLogger('extraction.services').info('extraction.document_done',\n"
+        "                                                  extra={'document_id': document_id})\n"
         "log_inside.apply(args=(11,), task_id='job-1234')\n"
     )
     result = _run(code, LOG_FORMAT="json", DATA_DIR=str(tmp_path))
