@@ -3,9 +3,12 @@ run the app and its tests on a fresh machine with no services (SQLite and an emb
 
 import os
 from datetime import timedelta
+from email.utils import formataddr, getaddresses
 from pathlib import Path
 
 import dj_database_url
+import django
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -229,14 +232,65 @@ LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)  # per username and addres
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 
+# Plain text for people (`./dev run`, tests); JSON lines for a log collector (`./dev serve` and the deployment files set
+# LOG_FORMAT=json): one object per record with the ids passed as `extra` (common/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "common.logs.JsonFormatter"},
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        # Does nothing while ADMINS is empty. Its report leaves out every request value (config/errors.py).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "reporter_class": "config.errors.PrivilegedExceptionReporter",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Replaces Django's own `django` logger setup, which mails ADMINS the full request (POST data included).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
+# A worker keeps the handler above instead of replacing it with Celery's own text format, so its lines are JSON too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# Server errors (500s) are mailed to ADMINS, e.g. DJANGO_ADMINS="Ops <ops@defender.example.org>,Jo <jo@...>", through
+# the SMTP server below; nobody is mailed while it is empty.
+_admins = [(name, address) for name, address in getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if address]
+ADMINS = _admins if django.VERSION < (6,) else [formataddr(admin) for admin in _admins]  # 6.x takes plain strings
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # a slow mail server must not hold a web process for long
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "mitigation@localhost")  # the sender of error mails
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SERVER_EMAIL)
+EMAIL_SUBJECT_PREFIX = os.environ.get("EMAIL_SUBJECT_PREFIX", "[Mitigation] ")
+
+# Errors to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set, from web and workers alike;
+# no personal data, request bodies, query strings or local variables are sent (config/observability.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.observability import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                release=os.environ.get("SENTRY_RELEASE") or None,
+                traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")))
 
 DEMO_RECORDS_DIR = BASE_DIR / "demo" / "client-a" / "records"
 

@@ -1,6 +1,9 @@
 """Backup and restore of everything the office would lose with the machine: the database and the files.
 
-A backup is one .tar.gz: `data.json` (every row, Django's serialisation, portable between SQLite and
+On PostgreSQL a backup is pg_dump's own dump of the database and the files, optionally encrypted with gpg
+(operations/pg_backup.py, operations/encryption.py). Elsewhere (SQLite), the portable backup below.
+
+A portable backup is one .tar.gz: `data.json` (every row, Django's serialisation, portable between SQLite and
 PostgreSQL), `media/` (original records and exports, byte for byte) and `manifest.json` (row counts per
 model and the sha256 of every file, checked again on restore). A backup made by an earlier version restores too:
 its rows are read as today's schema has them (`_upgrade_rows`).
@@ -17,8 +20,10 @@ import shutil
 import tarfile
 import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.apps import apps
 from django.core import management
@@ -90,9 +95,44 @@ class _Hashing(io.RawIOBase):
         return chunk
 
 
-def backup_create(*, out: Path) -> BackupSummary:
-    """Write a consistent backup archive to `out` (a file path ending in .tar.gz), streaming rows and files."""
+def backup_create(*, out: Path, passphrase: bytes | None = None, portable: bool = False) -> BackupSummary:
+    """Write a consistent backup archive to `out`, streaming rows and files; encrypted with gpg when a passphrase is
+    given. On PostgreSQL the rows are a pg_dump (operations/pg_backup.py) unless `portable` asks for Django's
+    serialisation, which restores into SQLite or PostgreSQL alike. The archive appears under its name only once it is
+    complete."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".part")
+    try:
+        if connection.vendor == "postgresql" and not portable:
+            from operations.pg_backup import pg_backup_write
+
+            with _sink(partial, passphrase) as sink:
+                rows, files = pg_backup_write(sink)
+        else:
+            if passphrase is not None:
+                raise RestoreError("Encrypted backups are pg_dump backups of PostgreSQL; a portable backup is not "
+                                   "encrypted (encrypt its archive with gpg yourself).")
+            rows, files = _portable_backup_write(partial)
+        partial.replace(out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return BackupSummary(path=out, rows=rows, files=files)
+
+
+@contextmanager
+def _sink(path: Path, passphrase: bytes | None) -> Iterator[IO[bytes]]:
+    if passphrase is None:
+        with path.open("wb") as handle:
+            yield handle
+    else:
+        from operations.encryption import encrypting_writer
+
+        with encrypting_writer(path, passphrase) as handle:
+            yield handle
+
+
+def _portable_backup_write(out: Path) -> tuple[dict[str, int], int]:
     with tempfile.TemporaryDirectory(prefix="backup-") as temp:
         data_path = Path(temp) / "data.json"
         management.call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, natural_primary=False,
@@ -114,7 +154,7 @@ def backup_create(*, out: Path) -> BackupSummary:
             info = tarfile.TarInfo("manifest.json")
             info.size = len(manifest)
             archive.addfile(info, io.BytesIO(manifest))
-    return BackupSummary(path=out, rows=rows, files=len(files))
+    return rows, len(files)
 
 
 class RestoreError(Exception):
@@ -127,8 +167,35 @@ def _database_is_empty() -> bool:
     return not Case.objects.exists() and not apps.get_model("auth", "User").objects.exists()
 
 
-def backup_restore(*, archive_path: Path) -> BackupSummary:
-    """Restore a backup into an empty, migrated database and storage; verify every row count and file."""
+def backup_restore(*, archive_path: Path, passphrase: bytes | None = None) -> BackupSummary:
+    """Restore a backup and verify every row count and file: a PostgreSQL one (pg_restore) into an empty database
+    made by createdb, a portable one into an empty, migrated database; storage empty in both cases."""
+    from operations.encryption import decrypting_reader, is_encrypted
+
+    encrypted = is_encrypted(archive_path)
+    if encrypted and passphrase is None:
+        raise RestoreError("This backup is encrypted: give its passphrase (BACKUP_PASSPHRASE or --passphrase-file).")
+    if encrypted or _is_pg_backup(archive_path):
+        from operations.pg_backup import pg_backup_read
+
+        with ExitStack() as stack:
+            source = (stack.enter_context(decrypting_reader(archive_path, passphrase)) if encrypted
+                      else stack.enter_context(archive_path.open("rb")))
+            return pg_backup_read(source, archive_path=archive_path)
+    return _portable_restore(archive_path)
+
+
+def _is_pg_backup(path: Path) -> bool:
+    """Format 2 (PostgreSQL) archives start with backup.json; portable ones with data.json."""
+    try:
+        with tarfile.open(path, "r|gz") as archive:
+            first = archive.next()
+    except (tarfile.TarError, OSError) as error:
+        raise RestoreError(f"Not a backup archive: {path} ({error})") from error
+    return first is not None and first.name == "backup.json"
+
+
+def _portable_restore(archive_path: Path) -> BackupSummary:
     if not _database_is_empty():
         raise RestoreError("The database is not empty: restore only into a fresh database (run migrate on a new one).")
     with tarfile.open(archive_path, "r:gz") as archive:

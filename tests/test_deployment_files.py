@@ -97,3 +97,13 @@ def test_the_example_environment_names_every_shared_setting_the_app_reads():
     assert "dj_database_url.config(" in settings_source  # which reads DATABASE_URL
     for name in SHARED - {"DATABASE_URL"}:
         assert f'"{name}"' in settings_source, f"{name} is not read by config/settings.py"
+
+
+def test_production_logs_json_lines_wherever_it_is_started(compose):
+    """`./dev serve`, compose and systemd log JSON lines by default; `./dev run` and the tests stay plain text."""
+    assert "export LOG_FORMAT=${LOG_FORMAT:-json}" in (ROOT / "dev").read_text()
+    assert "LOG_FORMAT=json" in (DEPLOY / "mitigation.env.example").read_text().splitlines()
+    for name in APP_SERVICES:
+        assert compose["services"][name]["environment"]["LOG_FORMAT"] == "${LOG_FORMAT:-json}"
+    for name in ("web", "worker", "beat", "migrate"):
+        assert "Environment=LOG_FORMAT=json" in (DEPLOY / "systemd" / f"mitigation-{name}.service").read_text()

@@ -31,6 +31,7 @@ USED_BY = {
     "pypdf": ("exports/packet.py", "pypdf"),
     "gunicorn": ("dev", "/bin/gunicorn\" config.wsgi:application"),
     "django-storages": ("config/settings.py", "storages.backends.s3.S3Storage"),
+    "sentry-sdk": ("config/observability.py", "import sentry_sdk"),
 }
 
 

@@ -77,7 +77,7 @@ def test_backup_then_restore_into_a_fresh_database_finds_everything(tmp_path, fr
     assert expected["audit"] > 0  # the demo's review, consent and export entries go into the backup too
     archive = tmp_path / "backup.tar.gz"
 
-    summary = backup_create(out=archive)
+    summary = backup_create(out=archive, portable=True)
 
     env = {"DATABASE_URL": fresh_database_url, "MEDIA_ROOT": str(tmp_path / "restored-media"),
            "DATA_DIR": str(tmp_path / "restored-data")}
@@ -98,7 +98,7 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
 
     CaseFactory()
     archive = tmp_path / "b.tar.gz"
-    backup_create(out=archive)
+    backup_create(out=archive, portable=True)
 
     with pytest.raises(RestoreError, match="not empty"):
         backup_restore(archive_path=archive)
@@ -147,7 +147,8 @@ def test_a_backup_made_before_the_apps_were_split_restores_with_every_link(tmp_p
     event = candidate_accept(candidate=candidate, actor=Actor(user=candidate.document.uploaded_by))
     EventCandidateFactory(document=candidate.document)  # still pending: no event
     memberships = CaseMembership.objects.count()  # the member added, and the case's lead
-    legacy = _as_before_the_split(backup_create(out=tmp_path / "now.tar.gz").path, tmp_path / "before.tar.gz")
+    now = backup_create(out=tmp_path / "now.tar.gz", portable=True).path
+    legacy = _as_before_the_split(now, tmp_path / "before.tar.gz")
     call_command("flush", interactive=False, verbosity=0)
 
     backup_restore(archive_path=legacy)
@@ -169,7 +170,7 @@ def test_backup_streams_a_large_record_instead_of_holding_it_in_memory(tmp_path)
     del large
     tracemalloc.start()
     try:
-        summary = backup_create(out=tmp_path / "b.tar.gz")
+        summary = backup_create(out=tmp_path / "b.tar.gz", portable=True)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -185,7 +186,7 @@ def test_restore_refuses_a_stored_file_that_differs_from_the_backup(tmp_path):
     from django.core.files.storage import default_storage
 
     default_storage.save("records/a.txt", ContentFile(b"the original"))
-    archive = backup_create(out=tmp_path / "b.tar.gz").path
+    archive = backup_create(out=tmp_path / "b.tar.gz", portable=True).path
     default_storage.delete("records/a.txt")
     default_storage.save("records/a.txt", ContentFile(b"something else"))
 
