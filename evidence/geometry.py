@@ -135,23 +135,38 @@ class PageGeometry:
 
 
 def _join_lines(pieces: list[Rectangle]) -> list[Rectangle]:
-    joined: list[Rectangle] = []
-    for piece in sorted(pieces, key=lambda r: (round(r.top, 3), r.x0)):
-        if joined:
-            last = joined[-1]
+    """Pieces on one line of the page joined into one rectangle (unless far apart), lines top to bottom.
+
+    Lines are found by vertical overlap, not by rounding tops: a word of x-height letters ("a cry") sits lower
+    than its neighbours with capitals or ascenders, and sorted apart from them it broke its line into overlapping
+    rectangles."""
+    lines: list[list[Rectangle]] = []
+    for piece in sorted(pieces, key=lambda r: ((r.top + r.bottom) / 2, r.x0)):
+        if lines:
+            line = lines[-1]
+            top, bottom = min(r.top for r in line), max(r.bottom for r in line)
             # Against the smaller height: a comma or a lone capital is shorter than the words around it.
-            height = max(last.bottom - last.top, piece.bottom - piece.top)
-            smaller = min(last.bottom - last.top, piece.bottom - piece.top)
-            overlap = min(last.bottom, piece.bottom) - max(last.top, piece.top)
-            if overlap > 0.5 * smaller and piece.x0 - last.x1 < 3 * height:
-                joined[-1] = Rectangle(
-                    min(last.x0, piece.x0),
-                    min(last.top, piece.top),
-                    max(last.x1, piece.x1),
-                    max(last.bottom, piece.bottom),
-                )
+            smaller = min(bottom - top, piece.bottom - piece.top)
+            if min(bottom, piece.bottom) - max(top, piece.top) > 0.5 * smaller:
+                line.append(piece)
                 continue
-        joined.append(piece)
+        lines.append([piece])
+    joined: list[Rectangle] = []
+    for line in lines:
+        start = len(joined)
+        for piece in sorted(line, key=lambda r: r.x0):
+            if len(joined) > start:
+                last = joined[-1]
+                height = max(last.bottom - last.top, piece.bottom - piece.top)
+                if piece.x0 - last.x1 < 3 * height:
+                    joined[-1] = Rectangle(
+                        min(last.x0, piece.x0),
+                        min(last.top, piece.top),
+                        max(last.x1, piece.x1),
+                        max(last.bottom, piece.bottom),
+                    )
+                    continue
+            joined.append(piece)
     return joined
 
 

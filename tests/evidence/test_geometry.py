@@ -12,7 +12,7 @@ from docx import Document as new_docx
 from PIL import Image, ImageDraw, ImageFont
 
 from common.fonts import FONTS_DIR
-from evidence.geometry import Glyph, PageGeometry, Rectangle, align, ocr_page_geometry
+from evidence.geometry import Glyph, PageGeometry, Rectangle, WordBox, align, ocr_page_geometry
 from evidence.models import Document
 from evidence.services import document_read_text
 from tests.factories import DocumentFactory
@@ -146,3 +146,20 @@ def test_a_record_page_too_long_for_letter_stays_one_longer_page_of_the_renditio
 
     assert len(drawn) == 2 and drawn[0].get_size() == (612.0, 792.0) and drawn[1].get_size()[1] > 792.0
     assert "line 399 of a shelter log" in drawn[1].get_textpage().get_text_range()
+
+
+def test_words_of_x_height_letters_stay_on_their_line():
+    """"a cry" sits lower than "Big" and "Tall" beside it; the range is still one rectangle, not overlapping ones."""
+    text = "Big a cry Tall"
+    tall, short = (0.100, 0.120), (0.104, 0.120)
+
+    def word(start, end, box, x):
+        return WordBox(start, end, box[0], box[1], tuple((x + 0.01 * k, x + 0.01 * (k + 1)) for k in range(end - start)))
+
+    geometry = PageGeometry("pdf", (word(0, 3, tall, 0.10), word(4, 5, short, 0.14), word(6, 9, short, 0.16),
+                                    word(10, 14, tall, 0.20)))
+
+    located = geometry.rectangles(text, 0, len(text))
+
+    (box,) = located.rectangles
+    assert (box.x0, box.top, box.x1, box.bottom) == pytest.approx((0.10, 0.100, 0.24, 0.120))
