@@ -1,5 +1,5 @@
-"""A record page's picture, drawn from the original: a PDF page as pdfium draws it (a scan as scanned), or the frame of
-an image file. Word and text files have no pages of their own to draw, so they have no picture.
+"""A record page's picture: a PDF page as pdfium draws it (a scan as scanned), or the frame of an image file. Word and
+text files have no pages of their own to draw: the evidence service draws their rendition's PDF pages instead.
 
 Pure Python (pypdfium2 and Pillow, no Django): the evidence service caches what this returns in storage."""
 
@@ -15,11 +15,10 @@ from PIL import Image, ImageOps
 PICTURE_WIDTH = 1600  # pixels: sharp at twice the width the page view shows it at, so zooming to 200% stays crisp
 MAX_SCALE = 300 / 72  # never more than 300 dpi, whatever the page's size in points
 MAX_PIXELS = 40_000_000  # a page drawn bigger than this is drawn smaller instead: memory stays bounded
-KINDS_WITH_PICTURES = {"pdf", "image"}
 
 
 class NoPicture(Exception):
-    """The page has no picture to draw (a Word or text record, or a page the file does not have)."""
+    """The page has no picture to draw (a kind of file with no pages, or a page the file does not have)."""
 
 
 def page_picture_png(path: Path, *, kind: str, number: int, width: int = PICTURE_WIDTH) -> bytes:

@@ -32,7 +32,7 @@ from evidence import geometry
 from evidence.archives import archive_members, is_archive
 from evidence.hooks import record_read, record_removing
 from evidence.models import Document, Page
-from evidence.pictures import KINDS_WITH_PICTURES, NoPicture, page_picture_png
+from evidence.pictures import NoPicture, page_picture_png
 from evidence.reading import RecordUnreadable, record_reader
 from evidence.rendition import rendition_pdf
 from evidence.search import SearchQuery
@@ -322,6 +322,7 @@ def _draw_rendition(document: Document) -> None:
     Document.objects.filter(pk=document.pk).update(rendition=document.rendition.name)
     if old and old != document.rendition.name:
         document.rendition.storage.delete(old)  # a second reading replaces the drawing, leaves no orphan
+    _files_delete(document.file.storage, _pictures_folder(document))  # pictures of the old drawing would not match
     with tempfile.NamedTemporaryFile(suffix=".pdf") as drawn:
         drawn.write(pdf)
         drawn.flush()
@@ -431,22 +432,35 @@ def document_remove(*, document: Document, actor: Actor) -> RecordRemoval:
 
 
 def page_picture_open(*, document: Document, number: int) -> File:
-    """The picture (PNG) of a page of the record, drawn from the original on its first view and kept for the next.
+    """The picture (PNG) of a page of the record, drawn on its first view and kept for the next: the PDF page (a scan
+    as scanned), the image, or for a Word or text record the page of its rendition, the page its exhibits copy and
+    its geometry was measured on. The one place record pictures are drawn, so what the page view shows, what a
+    finding is outlined on and where the geometry puts the words are the same page.
 
-    NoPicture when the page has none (Word and text records, a page the record does not have). Not audited: it is
-    shown with the page, whose view is."""
-    if document.file_kind not in KINDS_WITH_PICTURES or not document.pages.filter(number=number).exists():
-        raise NoPicture(f"record {document.pk} has no picture of page {number}")
+    NoPicture for a page the record does not have. Not audited: it is shown with the page, whose view is."""
+    if not document.pages.filter(number=number).exists():
+        raise NoPicture(f"record {document.pk} has no page {number}")
     storage = document.file.storage
     name = f"{_pictures_folder(document)}/page-{number}.png"
     if not storage.exists(name):
-        with stored_file_local_copy(document.file.name, storage=storage) as path:  # a bucket has no paths
-            drawn = page_picture_png(path, kind=document.file_kind, number=number)
+        drawn_from, kind = _picture_source(document)
+        with stored_file_local_copy(drawn_from.name, storage=drawn_from.storage) as path:  # a bucket has no paths
+            drawn = page_picture_png(path, kind=kind, number=number)
         saved = storage.save(name, ContentFile(drawn))
         if saved != name:  # drawn by two requests at once: keep the first, drop the copy
             storage.delete(saved)
         logger.info("evidence.page_picture_drawn", extra={"document_id": document.pk, "page": number})
     return storage.open(name, "rb")
+
+
+def _picture_source(document: Document):
+    """The stored file a record's pages are drawn from, and its kind: a Word or text record's rendition (drawn now
+    if it was read before renditions were kept, as reading draws it), otherwise the original."""
+    if document.file_kind in (Document.FileKind.DOCX, Document.FileKind.TEXT):
+        if not document.rendition:
+            _draw_rendition(document)
+        return document.rendition, Document.FileKind.PDF
+    return document.file, document.file_kind
 
 
 def _pictures_folder(document: Document) -> str:
@@ -489,27 +503,23 @@ def document_original_open(*, document: Document, actor: Actor) -> File:
     return handle
 
 
-def page_picture(*, document: Document, number: int, actor: Actor, dpi: int = 100):
-    """A picture of one record page as filed (the PDF page, the image, or the rendition of a Word or text record)
-    with the page and its geometry, for a person to see where something is; audited as a page view.
+def page_picture(*, document: Document, number: int, actor: Actor, width: int = 850):
+    """A picture of one record page as filed (the kept picture of `page_picture_open`, at most `width` pixels wide:
+    850 is a Letter page at 100 dpi) with the page and its geometry, for a person to see where something is;
+    audited as a page view.
 
-    Raises Page.DoesNotExist for a page the record does not have, FileNotFoundError when the file is gone."""
+    Raises Page.DoesNotExist for a page the record does not have, NoPicture when the file has no such page to
+    draw, FileNotFoundError when the file is gone."""
+    from PIL import Image
+
     page = page_view(document=document, number=number, actor=actor)
-    if document.file_kind == Document.FileKind.IMAGE:
-        with stored_file_local_copy(document.file.name, storage=document.file.storage) as path:
-            picture = geometry.image_frame(path, number - 1).copy()  # loaded before the local copy goes
-            scale = dpi / geometry.image_dpi_of(path)
-        if scale < 1:
-            picture = picture.resize((max(1, int(picture.width * scale)), max(1, int(picture.height * scale))))
-        return picture, page
-    stored = document.file
-    if document.file_kind in (Document.FileKind.DOCX, Document.FileKind.TEXT):
-        if not document.rendition:
-            _draw_rendition(document)  # read before renditions were kept: drawn now, as reading draws it
-            page.refresh_from_db(fields=["geometry"])
-        stored = document.rendition
-    with stored_file_local_copy(stored.name, storage=stored.storage) as path:
-        return geometry.render_pdf_page(path, number - 1, dpi=dpi), page
+    with page_picture_open(document=document, number=number) as handle:
+        picture = Image.open(handle)
+        picture.load()  # read before the handle closes
+    if picture.width > width:
+        picture.thumbnail((width, width * 10), Image.Resampling.LANCZOS)
+    page.refresh_from_db(fields=["geometry"])  # a rendition drawn just now measured the page again
+    return picture, page
 
 
 def records_search(*, case: Case, query: SearchQuery, actor: Actor) -> SearchResults:

@@ -12,6 +12,7 @@ from audit.services import Actor
 from cases.access import case_for_request
 from cases.roles import CaseAction, case_require, standing_of
 from evidence.models import Page
+from evidence.pictures import NoPicture
 from evidence.selectors import document_get
 from evidence.services import page_picture
 from exports.assemble import export_data, export_settings_for
@@ -116,7 +117,7 @@ def finding_picture_view(
         raise Http404("No such record in this case.")
     try:
         picture, page = page_picture(document=document, number=number, actor=Actor.from_request(request))
-    except (Page.DoesNotExist, FileNotFoundError):
+    except (Page.DoesNotExist, NoPicture, FileNotFoundError):
         raise Http404("No picture of this page.") from None
     response = HttpResponse(finding_outlined(picture, page.text, page.geometry, start, end), content_type="image/png")
     response["Cache-Control"] = "private, no-store"

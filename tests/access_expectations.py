@@ -163,8 +163,6 @@ EXPECTED.update({
     "evidence:document_details": "page",
     "evidence:documents_details": "post",
     "evidence:document_remove": "remover",
-    # The matrix's record is a text file, which has no page picture: 404 for all (tests/evidence/test_page_picture.py
-    # shows a PDF's pictures served to the team and to no one else).
-    "evidence:page_picture": "no_picture",
+    # The matrix's record is a text file: its page picture is drawn from its rendition, for the team only.
+    "evidence:page_picture": "page",
 })
-KINDS["no_picture"] = lambda v: 302 if v == "anonymous" else 404

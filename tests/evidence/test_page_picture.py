@@ -86,16 +86,6 @@ def test_an_image_record_is_pictured_from_the_image(client):
     assert picture.getpixel((400, 130)) == (0, 0, 0) and picture.getpixel((400, 500)) == (255, 255, 255)
 
 
-def test_word_and_text_records_have_no_picture_and_say_so(client):
-    document = DocumentFactory(page_count=1, pages_done=1)  # a text record
-    PageFactory(document=document, number=1)
-    client.force_login(MembershipFactory(case=document.case).user)
-
-    assert client.get(_picture_url(document, 1)).status_code == 404
-    page = client.get(_page_url(document, 1)).content.decode()
-    assert "A text file has no fixed pages to picture" in page and 'id="page-picture"' not in page
-
-
 def test_no_picture_of_a_page_the_record_lacks_or_of_another_cases_record(client):
     document = _pdf_record("A02_cps_investigation_placement.pdf", 3)
     outsider = MembershipFactory().user
