@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
+from evidence.geometry import PageGeometry
 from evidence.models import Document, Page
 from evidence.search import SearchQuery, Segments, match_spans, page_matches, sentence_around, snippet
 
@@ -61,6 +62,48 @@ def page_texts(*, pages: Collection[tuple[int, int]]) -> dict[tuple[int, int], s
         document_id__in={document_id for document_id, _ in pages}, number__in={number for _, number in pages}
     ).values_list("document_id", "number", "text")
     return {(document_id, number): text for document_id, number, text in found if (document_id, number) in pages}
+
+
+@dataclass(frozen=True, slots=True)
+class PictureMark:
+    """A box to draw over a page's picture, in percent of the picture: percentages follow the picture whatever size
+    it is shown at (fit, zoomed), so the box stays on its words."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class PictureMarks:
+    marks: tuple[PictureMark, ...]
+    complete: bool  # False when some words of the spans could not be found on the picture (or it was never measured)
+
+
+MARK_PAD_X = 0.003  # of the page's width: a box drawn tight to the glyphs hides their edges under its border
+MARK_PAD_LINE = 0.15  # of the line's height, above and below
+
+
+def page_picture_marks(*, page: Page, spans: Collection[tuple[int, int]]) -> PictureMarks:
+    """Where the words of `spans` (offsets into the page's text) are on the page's picture, one box per line of
+    each span, from the page's geometry (evidence/geometry.py). Characters the geometry could not place are
+    covered by widening towards them on their line (`PageGeometry.covering`); a span with none placed has no box."""
+    geometry = PageGeometry.from_json(page.geometry)
+    if geometry is None:
+        return PictureMarks(marks=(), complete=not spans)
+    marks: list[PictureMark] = []
+    complete = True
+    for start, end in spans:
+        located = geometry.covering(page.text, start, end)
+        complete = complete and located.complete and bool(located.rectangles)
+        for box in located.rectangles:
+            pad_y = MARK_PAD_LINE * (box.bottom - box.top)
+            left, top = max(0.0, box.x0 - MARK_PAD_X), max(0.0, box.top - pad_y)
+            right, bottom = min(1.0, box.x1 + MARK_PAD_X), min(1.0, box.bottom + pad_y)
+            marks.append(PictureMark(left=round(100 * left, 3), top=round(100 * top, 3),
+                                     width=round(100 * (right - left), 3), height=round(100 * (bottom - top), 3)))
+    return PictureMarks(marks=tuple(marks), complete=complete)
 
 
 @dataclass(frozen=True, slots=True)

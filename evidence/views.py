@@ -19,9 +19,9 @@ from evidence.forms import DocumentDetailsForm, DocumentsDetailsForm, DocumentUp
 from evidence.hooks import page_span_actions
 from evidence.models import Document, Page
 from evidence.panels import records_table
-from evidence.pictures import KINDS_WITH_PICTURES, NoPicture
+from evidence.pictures import NoPicture
 from evidence.search import marked_segments, match_spans, search_query_parse
-from evidence.selectors import document_is_stuck, document_list
+from evidence.selectors import document_is_stuck, document_list, page_picture_marks
 from evidence.services import (
     DETAILS,
     document_details_update,
@@ -145,6 +145,12 @@ def records_status_view(request: HttpRequest, case_id: int) -> JsonResponse:
 @login_required
 @require_GET
 def document_page_view(request: HttpRequest, case_id: int, document_id: int, number: int) -> HttpResponse:
+    """A page's picture beside its text. A citation or a proposal opens it with its span (?start=&end=, offsets
+    into the page's text) marked on both; a search hit (?q=) with every match on the page marked.
+
+    The span is passed as offsets, not as a proposal's or an event's id, so this lower app needs to know nothing
+    of the apps above it; the record is looked up within the case the person may open, so no offsets reach
+    another case's page."""
     document = _document_for(request, case_id, document_id)
     try:
         page = page_view(document=document, number=number, actor=Actor.from_request(request))
@@ -153,12 +159,15 @@ def document_page_view(request: HttpRequest, case_id: int, document_id: int, num
     query = search_query_parse(request.GET.get("q", "")[:MAX_QUERY_LENGTH])
     start, end = _highlight(request, len(page.text))
     if end > start:
+        spans: tuple[tuple[int, int], ...] = ((start, end),)
         segments = [(page.text[:start], ""), (page.text[start:end], "cited"), (page.text[end:], "")]
+        mark_kind = "cited"
     elif query:  # opened from a search hit: every match on the page is marked
         spans = match_spans(page_ids=[page.pk], query=query).get(page.pk, ())
         segments = [(text, "hit" if is_match else "") for text, is_match in marked_segments(page.text, spans)]
+        mark_kind = "hit"
     else:
-        segments = [(page.text, "")]
+        spans, segments, mark_kind = (), [(page.text, "")], ""
     pager_query = f"?q={quote(query.text)}" if query else ""
     return render(
         request,
@@ -168,7 +177,9 @@ def document_page_view(request: HttpRequest, case_id: int, document_id: int, num
             "document": document,
             "page": page,
             "segments": [(text, mark) for text, mark in segments if text],
-            "has_picture": document.file_kind in KINDS_WITH_PICTURES,
+            "picture_marks": page_picture_marks(page=page, spans=spans),
+            "mark_kind": mark_kind,
+            "drawn_from_rendition": document.file_kind in {Document.FileKind.DOCX, Document.FileKind.TEXT},
             "query": query,
             "pager_query": pager_query,
             "previous_number": number - 1 if number > 1 else None,
