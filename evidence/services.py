@@ -18,7 +18,9 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from PIL import Image
 
 from audit.models import AuditEntry
 from audit.services import Actor, audit_record
@@ -453,7 +455,7 @@ def page_picture_open(*, document: Document, number: int) -> File:
     return storage.open(name, "rb")
 
 
-def _picture_source(document: Document):
+def _picture_source(document: Document) -> tuple[FieldFile, str]:
     """The stored file a record's pages are drawn from, and its kind: a Word or text record's rendition (drawn now
     if it was read before renditions were kept, as reading draws it), otherwise the original."""
     if document.file_kind in (Document.FileKind.DOCX, Document.FileKind.TEXT):
@@ -510,8 +512,6 @@ def page_picture(*, document: Document, number: int, actor: Actor, width: int = 
 
     Raises Page.DoesNotExist for a page the record does not have, NoPicture when the file has no such page to
     draw, FileNotFoundError when the file is gone."""
-    from PIL import Image
-
     page = page_view(document=document, number=number, actor=actor)
     with page_picture_open(document=document, number=number) as handle:
         picture = Image.open(handle)

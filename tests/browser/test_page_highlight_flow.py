@@ -12,7 +12,9 @@ from extraction.models import EventCandidate
 from narratives.models import TimelineEvent
 from tests.browser.conftest import SCREENSHOTS
 
-TEXT_PDF, SCAN, LETTER = "A01_birth_hospital_record.pdf", "A06_substance_use_treatment_scan.pdf", "A07_employment_letter.docx"
+TEXT_PDF = "A01_birth_hospital_record.pdf"
+SCAN = "A06_substance_use_treatment_scan.pdf"
+LETTER = "A07_employment_letter.docx"
 
 # The share of dark pixels of the picture under each mark: words are ink on paper, a misplaced mark is mostly paper.
 INK_UNDER_MARKS = """() => {

@@ -154,7 +154,8 @@ def test_words_of_x_height_letters_stay_on_their_line():
     tall, short = (0.100, 0.120), (0.104, 0.120)
 
     def word(start, end, box, x):
-        return WordBox(start, end, box[0], box[1], tuple((x + 0.01 * k, x + 0.01 * (k + 1)) for k in range(end - start)))
+        xs = tuple((x + 0.01 * k, x + 0.01 * (k + 1)) for k in range(end - start))
+        return WordBox(start, end, box[0], box[1], xs)
 
     geometry = PageGeometry("pdf", (word(0, 3, tall, 0.10), word(4, 5, short, 0.14), word(6, 9, short, 0.16),
                                     word(10, 14, tall, 0.20)))

@@ -58,7 +58,7 @@ def _marks(body: str) -> list[tuple[str, Rectangle]]:
 
 
 def _unpadded(mark: Rectangle) -> Rectangle:
-    """The words' own box inside a mark (the mark adds MARK_PAD_X each side, MARK_PAD_LINE of a line above and below)."""
+    """The words' own box inside a mark (the mark adds MARK_PAD_X each side, MARK_PAD_LINE of a line above, below)."""
     line = (mark.bottom - mark.top) / (1 + 2 * MARK_PAD_LINE)
     return Rectangle(mark.x0 + MARK_PAD_X, mark.top + MARK_PAD_LINE * line, mark.x1 - MARK_PAD_X,
                      mark.bottom - MARK_PAD_LINE * line)
@@ -116,7 +116,8 @@ def test_a_cited_span_on_a_scanned_page_is_marked_where_the_scan_shows_it(client
     font = ImageFont.truetype(str(FONTS_DIR / "LiberationSerif-Regular.ttf"), 60)
     draw.text((300, 400), "Client name: Devon Ashby", font=font, fill=0)
     draw.text((300, 600), "Date of birth 06/11/1995 per intake", font=font, fill=0)
-    words = draw.textbbox((300, 600), "Date of birth ", font=font)[2], draw.textbbox((300, 600), "Date of birth 06/11/1995", font=font)[2]
+    words = (draw.textbbox((300, 600), "Date of birth ", font=font)[2],
+             draw.textbbox((300, 600), "Date of birth 06/11/1995", font=font)[2])
     content = io.BytesIO()
     scan.save(content, format="PNG", dpi=(300, 300))
     document = _read("intake-scan.png", content.getvalue(), Document.FileKind.IMAGE)
