@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from extraction.models import EventCandidate
 from narratives.models import TimelineEvent
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import PICTURE_DRAWN_MS, SCREENSHOTS
 
 TEXT_PDF = "A01_birth_hospital_record.pdf"
 SCAN = "A06_substance_use_treatment_scan.pdf"
@@ -75,7 +75,7 @@ def _open_from_the_queue(page, live_server, case, record: str, sentence_has: str
         page.wait_for_load_state()
     card.locator("a.source").click()
     page.wait_for_selector(".picture-mark.cited", state="attached")
-    expect(page.locator("#page-picture")).to_have_js_property("complete", True)
+    expect(page.locator("#page-picture")).to_have_js_property("complete", True, timeout=PICTURE_DRAWN_MS)
     assert page.evaluate("document.getElementById('page-picture').naturalWidth") > 1000
     return candidate
 
@@ -135,7 +135,7 @@ def test_a_word_only_the_scan_holds_is_found_and_marked_on_the_scan(demo, live_s
 
     records.first.locator("a.hit-page").click()
     page.wait_for_selector(".picture-mark.hit", state="attached")
-    expect(page.locator("#page-picture")).to_have_js_property("complete", True)
+    expect(page.locator("#page-picture")).to_have_js_property("complete", True, timeout=PICTURE_DRAWN_MS)
     assert page.locator("#page-text mark.hit").first.inner_text().lower() == "intranasal"
     ink = page.evaluate(INK_UNDER_MARKS)
     assert len(ink) == page.locator("#page-text mark.hit").count() and all(0.04 < share < 0.6 for share in ink)

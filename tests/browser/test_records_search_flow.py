@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from evidence.models import Document
 from extraction.models import DocumentExtraction
 from narratives.models import TimelineEvent
+from tests.browser.conftest import PICTURE_DRAWN_MS
 from tests.factories import EventCandidateFactory
 
 
@@ -47,7 +48,8 @@ def test_search_opens_the_scanned_page_and_a_hit_becomes_a_fact_of_the_record(de
 
     records.first.locator("a.hit-page").click()
     page.wait_for_selector("#page-text mark.hit")
-    expect(page.locator("#page-picture")).to_have_js_property("complete", True)  # drawn on this first view
+    # drawn on this first view: a scan at 1600 px takes seconds on a loaded machine
+    expect(page.locator("#page-picture")).to_have_js_property("complete", True, timeout=PICTURE_DRAWN_MS)
     assert page.evaluate("document.getElementById('page-picture').naturalWidth") > 1000
     assert page.locator("#page-text mark.hit").first.inner_text().lower() == "intranasal"
     page.click("button[data-zoom='1']")
