@@ -182,11 +182,11 @@ def test_a_search_hit_is_marked_on_the_picture(client):
     document = _read(path.name, path.read_bytes(), Document.FileKind.PDF)
     client.force_login(MembershipFactory(case=document.case).user)
 
-    body = client.get(_page_url(document, 2), {"q": "06/11/1995"}).content.decode()
+    body = client.get(_page_url(document, 2), {"q": "Finnegan"}).content.decode()
 
     marks = _marks(body)
     assert marks and {kind for kind, _ in marks} == {"hit"}
-    assert _text_inside(str(path), 1, _unpadded(marks[0][1])).strip() == "06/11/1995"
+    assert _text_inside(str(path), 1, _unpadded(marks[0][1])).strip() == "Finnegan"
 
 
 def test_a_page_never_measured_is_shown_without_marks_and_says_so(client):
