@@ -45,6 +45,11 @@ class AuditEntry(models.Model):
         FACT_UNACCEPTED = "fact_unaccepted", "Sent an accepted fact back to the review queue"
         FACT_REMOVED = "fact_removed", "Removed an accepted fact"
         REJECT_UNDONE = "reject_undone", "Undid a rejection"
+        CASE_DETAILS_CHANGED = "case_details_changed", "Changed the case's details"
+        CASE_ARCHIVED = "case_archived", "Archived the case"
+        CASE_UNARCHIVED = "case_unarchived", "Unarchived the case"
+        CASE_RETENTION_SET = "case_retention_set", "Set when the case is destroyed"
+        CASE_DESTROYED = "case_destroyed", "Destroyed the case"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -10,6 +10,7 @@ import csv
 import datetime
 import io
 import ipaddress
+import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -128,22 +129,25 @@ def audit_trail_csv(
     case_id: int,
     filters: AuditFilters = AuditFilters(),
     describe: Callable[[list[AuditEntry]], dict[tuple[str, str], str]] | None = None,
+    detail_words: Callable[[list[AuditEntry]], dict[int, str]] | None = None,
 ) -> bytes:
     """A case's audit trail (as filtered) as CSV, oldest first, times in the office's time zone as on screen, each
-    object as `describe` names it; the export itself is recorded (and listed) first."""
+    object as `describe` names it and each detail as `detail_words` puts it (the detail as recorded, ids and
+    all, in the last column); the export itself is recorded (and listed) first."""
     audit_record(actor=actor, action=AuditEntry.Action.AUDIT_EXPORTED, case_id=case_id,
                  detail={key: str(value) for key, value in asdict(filters).items() if value})
     entries = list(audit_entry_list(case_id=case_id, filters=filters).order_by("at", "pk"))
     labels = describe(entries) if describe is not None else {}
+    words = detail_words(entries) if detail_words is not None else {}
     zone = timezone.get_current_timezone()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([f"When ({timezone.get_current_timezone_name()})", "User", "IP address", "Action", "What",
-                     "Object", "Object type", "Object id", "Detail"])
+                     "Object", "Object type", "Object id", "Detail", "Detail as recorded"])
     for entry in entries:
         writer.writerow([
             entry.at.astimezone(zone).isoformat(timespec="seconds"), entry.username, entry.ip_address or "",
             entry.action, entry.get_action_display(), labels.get((entry.object_type, entry.object_id), ""),
-            entry.object_type, entry.object_id, entry.detail,
+            entry.object_type, entry.object_id, words.get(entry.pk, ""), json.dumps(entry.detail, sort_keys=True),
         ])
     return buffer.getvalue().encode("utf-8")

@@ -68,20 +68,73 @@ class CaseForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        docket, client = data.get("docket_number"), data.get("client_name")
-        if docket and client and self.user is not None:
-            # Only the person's own cases are named: another team's case on this docket stays invisible.
-            mine = case_list_for_user_by_docket(user=self.user, docket_number=docket).filter(
-                client_name__iexact=client.strip()).first()
-            if mine is not None:
-                self.add_error("docket_number", f"You already have this case open ({mine.client_name}, "
-                                                f"No. {mine.docket_number}); open it from your case list.")
+        _refuse_a_copy_of_my_case(self, user=self.user)
         lead = data.get("lead")
         role = data.get("creator_role")
         if (lead is None or lead == self.user) and role and role != CaseMembership.Role.ATTORNEY:
             self.add_error("lead", "Name the lead attorney: you are opening this case as "
                                    f"{CaseMembership.Role(role).label.lower()}, not as its attorney.")
         return data
+
+
+def _refuse_a_copy_of_my_case(form: forms.Form, *, user, case: Case | None = None) -> None:
+    """The same client on the same docket as another of the person's own cases is that case again: say so. Only
+    their own cases are named; another team's case on this docket (a co-defendant's, or one they may not know of)
+    is never mentioned, so the form answers alike whether one exists or not."""
+    docket, client = form.cleaned_data.get("docket_number"), form.cleaned_data.get("client_name")
+    if not (docket and client and user is not None):
+        return
+    mine = case_list_for_user_by_docket(user=user, docket_number=docket).filter(client_name__iexact=client.strip())
+    if case is not None:
+        mine = mine.exclude(pk=case.pk)
+    found = mine.first()
+    if found is not None:
+        form.add_error("docket_number", f"You already have this case open ({found.client_name}, "
+                                        f"No. {found.docket_number}); open it from your case list.")
+
+
+class CaseDetailsForm(forms.ModelForm):
+    """The case's details as the case form asked them; the court fields only for those who file (an attorney)."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "client_name", "client_dob", "docket_number", "court_system", "court", "jurisdiction", "privacy_rule",
+            "prosecuting_office", "charges", "stage", "client_goals",
+        ]
+        widgets = CaseForm.Meta.widgets
+
+    def __init__(self, *args, user, files_for_the_case: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.court_fields = files_for_the_case
+        if not files_for_the_case:
+            for name in ("court_system", "court", "jurisdiction", "privacy_rule", "prosecuting_office"):
+                del self.fields[name]
+
+    clean_client_dob = CaseForm.clean_client_dob
+
+    def clean(self) -> dict:
+        data = super().clean()
+        _refuse_a_copy_of_my_case(self, user=self.user, case=self.instance)
+        return data
+
+    def _post_clean(self) -> None:
+        # The service changes the case (and records what each field said before): the form only reads it, so the
+        # instance stays as stored and the cleaned values are what the service is given.
+        pass
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class ArchiveForm(forms.Form):
+    destroy_after = forms.DateField(
+        label="Destroy after", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional. Once this day is over, the case and everything in it (records, pages, facts, "
+                  "narratives, exports) are destroyed; the audit log keeps one entry saying so. Leave it empty to "
+                  "keep the archived case until a date is set.",
+    )
 
 
 class TeamMemberForm(forms.Form):

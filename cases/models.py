@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Self
 
 from django.conf import settings
@@ -13,6 +14,16 @@ class CaseQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user).distinct()
+
+    def active(self) -> Self:
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> Self:
+        return self.filter(archived_at__isnull=False)
+
+    def due_for_destruction(self, *, today: datetime.date) -> Self:
+        """Archived cases whose "destroy after" day is over."""
+        return self.archived().filter(destroy_after__lt=today)
 
 
 class Case(models.Model):
@@ -55,14 +66,48 @@ class Case(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # An archived case is read-only (cases.roles refuses every change); its lead may set the day after which the
+    # retention sweep destroys it (cases.services.case_destroy).
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    destroy_after = models.DateField("destroy after", null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
+        constraints = [
+            # Only an archived case may be waiting for destruction: unarchiving clears the date.
+            models.CheckConstraint(condition=Q(destroy_after__isnull=True) | Q(archived_at__isnull=False),
+                                   name="only_an_archived_case_has_a_destruction_date"),
+        ]
 
     def __str__(self) -> str:
         return self.docket_number
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class CaseDetailsChange(models.Model):
+    """What one change of the case's details replaced, old and new. Kept with the case (and destroyed with it), so
+    the audit log shows the values while its own rows hold no client names: entries outlive the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="details_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    values = models.JSONField(default=dict)  # {field name: [old, new]}, as text
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.values)} of case {self.case_id}"
 
 
 class CaseMembership(models.Model):

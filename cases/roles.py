@@ -3,7 +3,11 @@
 Services call `case_require` with the person acting, so a browser, a management command and the demo loader meet
 the same rule; views turn the refusal (PermissionDenied) into a 403 page. A few rights are partial: an Advocate
 reviews only service engagements and edits only the "What the client is doing now" section, and only the case's
-lead attorney manages its team. The service says whether the thing at hand is inside that limit."""
+lead attorney manages its team. The service says whether the thing at hand is inside that limit.
+
+An archived case is read-only: every action but reading is refused (CaseArchived, a PermissionDenied saying so)
+until its lead or supervisor unarchives it. The few reads that share a row with writes (downloading an export)
+and the archive controls themselves pass `even_archived=True`."""
 
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ class CaseAction(enum.StrEnum):
     FILING = "filing"
     ENGAGEMENTS = "engagements"
     MANAGE_TEAM = "manage_team"
+    EDIT_DETAILS = "edit_details"
     READ_AUDIT = "read_audit"
 
     @property
@@ -49,6 +54,11 @@ class CaseAction(enum.StrEnum):
         """The action as a refusal names it: "you may not ..."."""
         return LABELS[self][2]
 
+    @property
+    def writes(self) -> bool:
+        """Whether it changes the case (refused while the case is archived)."""
+        return self not in {CaseAction.READ, CaseAction.READ_AUDIT}
+
 
 # (the table's words, what a limited grant covers, the action in a sentence)
 LABELS: dict[CaseAction, tuple[str, str, str]] = {
@@ -63,7 +73,11 @@ LABELS: dict[CaseAction, tuple[str, str, str]] = {
                         "make exports for filing or change the filing settings"),
     CaseAction.ENGAGEMENTS: ("engagements, goals, collateral flags", "",
                              "change engagements, goals or collateral concerns"),
-    CaseAction.MANAGE_TEAM: ("manage the team, archive the case", "", "manage the team"),
+    CaseAction.MANAGE_TEAM: ("manage the team, archive the case", "", "manage the team or archive the case"),
+    # Not in the issue's table: the details (client, docket, charges, stage) say which case this is, so they are
+    # changed by whoever answers for the case, as its team and its archiving are.
+    CaseAction.EDIT_DETAILS: ("edit the case's details (client, docket number, charges, stage)", "",
+                              "change the case's details"),
     CaseAction.READ_AUDIT: ("read the audit log", "", "read the audit log"),
 }
 
@@ -81,6 +95,7 @@ TABLE: dict[CaseAction, tuple[Grant | None, Grant | None, Grant | None, Grant | 
     CaseAction.FILING: (_A, None, None, None),
     CaseAction.ENGAGEMENTS: (_A, _A, _A, None),
     CaseAction.MANAGE_TEAM: (_LEAD, None, None, _A),
+    CaseAction.EDIT_DETAILS: (_LEAD, None, None, _A),
     CaseAction.READ_AUDIT: (_LEAD, None, None, _A),
 }
 
@@ -97,8 +112,15 @@ class Standing:
 
     role: str | None
     is_lead: bool = False
+    archived: bool = False  # the case's, as read with the membership
 
-    def allows(self, action: CaseAction, *, within_limit: bool = True) -> bool:
+    def allows(self, action: CaseAction, *, within_limit: bool = True, even_archived: bool = False) -> bool:
+        if self.archived and action.writes and not even_archived:
+            return False
+        return self.role_allows(action, within_limit=within_limit)
+
+    def role_allows(self, action: CaseAction, *, within_limit: bool = True) -> bool:
+        """Whether the role alone allows it, archived or not."""
         grant = grant_of(role=self.role, action=action)
         if grant is Grant.ALL:
             return True
@@ -108,9 +130,11 @@ class Standing:
             return self.is_lead
         return False
 
-    def allows_some(self, action: CaseAction) -> bool:
+    def allows_some(self, action: CaseAction, *, even_archived: bool = False) -> bool:
         """Whether any part of the action is open to them (to show its controls at all)."""
-        return grant_of(role=self.role, action=action) is Grant.LIMITED or self.allows(action)
+        if self.archived and action.writes and not even_archived:
+            return False
+        return grant_of(role=self.role, action=action) is Grant.LIMITED or self.role_allows(action)
 
     def limited(self, action: CaseAction) -> bool:
         return grant_of(role=self.role, action=action) is Grant.LIMITED
@@ -131,26 +155,53 @@ class Standing:
     def reads_audit(self) -> bool:
         return self.allows(CaseAction.READ_AUDIT)
 
+    @property
+    def edits_details(self) -> bool:
+        return self.allows(CaseAction.EDIT_DETAILS)
+
+    @property
+    def archives(self) -> bool:
+        """Whether they archive and unarchive the case and set its destruction date (archived or not)."""
+        return self.allows(CaseAction.MANAGE_TEAM, even_archived=True)
+
+
+class CaseArchived(PermissionDenied):
+    """A change to an archived case: refused until its lead or supervisor unarchives it."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or "This case is archived: it can be read but not changed. Its lead attorney or "
+                                    "supervisor can unarchive it from the case page.")
+
 
 def standing_of(*, case: Case | int, user) -> Standing:
     if user is None or not user.is_authenticated:
         return Standing(role=None)
     case_id = case if isinstance(case, int) else case.pk
-    membership = CaseMembership.objects.filter(case_id=case_id, user=user).only("role", "is_lead").first()
-    return Standing(role=None) if membership is None else Standing(role=membership.role, is_lead=membership.is_lead)
+    # One query: the role and whether the case is archived now (not as a Case object passed in last saw it).
+    found = (CaseMembership.objects.filter(case_id=case_id, user=user)
+             .values_list("role", "is_lead", "case__archived_at").first())
+    if found is None:
+        return Standing(role=None)
+    role, is_lead, archived_at = found
+    return Standing(role=role, is_lead=is_lead, archived=archived_at is not None)
 
 
 def case_allows(*, case: Case | int, user, action: CaseAction, within_limit: bool = True) -> bool:
     return standing_of(case=case, user=user).allows(action, within_limit=within_limit)
 
 
-def case_require(*, case: Case | int, user, action: CaseAction, within_limit: bool = True) -> None:
-    """Raise PermissionDenied, saying why, unless the user's role on the case allows the action."""
+def case_require(
+    *, case: Case | int, user, action: CaseAction, within_limit: bool = True, even_archived: bool = False
+) -> None:
+    """Raise PermissionDenied, saying why, unless the user's role on the case allows the action (and, for a change,
+    the case is not archived: CaseArchived)."""
     standing = standing_of(case=case, user=user)
-    if standing.allows(action, within_limit=within_limit):
+    if standing.allows(action, within_limit=within_limit, even_archived=even_archived):
         return
     if standing.role is None:
         raise PermissionDenied("You are not on this case's team.")
+    if standing.archived and standing.role_allows(action, within_limit=within_limit):
+        raise CaseArchived()
     role = standing.role_label
     grant = grant_of(role=standing.role, action=action)
     if grant is Grant.LIMITED:
@@ -171,5 +222,5 @@ def table_rows(*, standing: Standing | None = None) -> list[dict]:
     for action, grants in TABLE.items():
         cells = [action.limit if grant is Grant.LIMITED else marks[grant] for grant in grants]
         rows.append({"action": action, "label": action.label, "cells": cells,
-                     "yours": standing.allows_some(action) if standing else False})
+                     "yours": standing.allows_some(action, even_archived=True) if standing else False})
     return rows

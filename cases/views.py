@@ -9,23 +9,43 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Actor, audit_entry_list, audit_people
 from cases.access import case_for_action, case_for_request
-from cases.forms import AuditFilterForm, CaseForm, MemberRoleForm, TeamMemberForm
+from cases.forms import ArchiveForm, AuditFilterForm, CaseDetailsForm, CaseForm, MemberRoleForm, TeamMemberForm
 from cases.models import Case
 from cases.panels import CASE_PANELS, CASE_TOOLS, panels_render
-from cases.roles import ROLES, CaseAction, standing_of, table_rows
-from cases.selectors import audit_object_labels, case_list_for_user, case_team
-from cases.services import case_audit_csv, case_create, case_lead_set, case_member_remove, case_member_set
+from cases.roles import ROLES, CaseAction, case_require, standing_of, table_rows
+from cases.selectors import audit_detail_words, audit_object_labels, case_list_for_user, case_team
+from cases.services import (
+    case_archive,
+    case_audit_csv,
+    case_create,
+    case_details_update,
+    case_lead_set,
+    case_member_remove,
+    case_member_set,
+    case_retention_set,
+    case_unarchive,
+)
+
+CASE_LIST_SHOWS = {"open": "Open", "archived": "Archived", "all": "All"}
 
 
 @login_required
 @require_GET
 def case_list_view(request: HttpRequest) -> HttpResponse:
-    cases = case_list_for_user(user=request.user).prefetch_related("memberships__user")
-    return render(request, "cases/case_list.html", {"cases": cases})
+    """The person's cases: the open ones unless they ask for the archived ones (or all)."""
+    show = request.GET.get("show", "open")
+    show = show if show in CASE_LIST_SHOWS else "open"
+    mine = case_list_for_user(user=request.user)
+    cases = {"open": mine.active(), "archived": mine.archived(), "all": mine}[show]
+    return render(request, "cases/case_list.html", {
+        "cases": cases.prefetch_related("memberships__user"), "show": show, "shows": CASE_LIST_SHOWS,
+        "archived_count": mine.archived().count(),
+    })
 
 
 @login_required
@@ -74,8 +94,10 @@ def case_audit_view(request: HttpRequest, case_id: int) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, people=audit_people(case_id=case.pk))
     entries = Paginator(audit_entry_list(case_id=case.pk, filters=form.filters()), 100).get_page(request.GET.get("page"))
     labels = audit_object_labels(list(entries.object_list))
+    details = audit_detail_words(list(entries.object_list))
     for entry in entries.object_list:
         entry.label = labels.get((entry.object_type, entry.object_id), "")
+        entry.detail_words = details.get(entry.pk, "")
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/case_audit.html", {
@@ -161,3 +183,57 @@ def case_member_change_view(request: HttpRequest, case_id: int, membership_id: i
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("cases:case_team", case_id=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_details_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Change the case's details (its lead or supervisor); the court's fields too for an attorney, who files."""
+    case = case_for_action(request, case_id, CaseAction.EDIT_DETAILS)
+    files = standing_of(case=case, user=request.user).allows(CaseAction.FILING)
+    form = CaseDetailsForm(request.POST or None, instance=case, user=request.user, files_for_the_case=files)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_details_update(case=case, actor=Actor.from_request(request), **form.values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The case's details are saved.")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return render(request, "cases/case_details.html", {"case": case, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_archive_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Archive the case (read-only from then on) with an optional destruction date; or, archived, change that date
+    or unarchive it. The lead's or supervisor's."""
+    case = case_for_request(request, case_id)
+    case_require(case=case, user=request.user, action=CaseAction.MANAGE_TEAM, even_archived=True)
+    form = ArchiveForm(request.POST or None, initial={"destroy_after": case.destroy_after})
+    if request.method == "POST":
+        actor = Actor.from_request(request)
+        try:
+            if "unarchive" in request.POST:
+                case_unarchive(case=case, actor=actor)
+                messages.success(request, "The case is open to changes again.")
+                return redirect("cases:case_detail", case_id=case.pk)
+            if form.is_valid():
+                destroy_after = form.cleaned_data["destroy_after"]
+                if case.is_archived:
+                    case_retention_set(case=case, actor=actor, destroy_after=destroy_after)
+                    messages.success(request, f"The case will be destroyed after {date_format(destroy_after, 'F j, Y')}."
+                                     if destroy_after else "No destruction date: the archived case is kept.")
+                else:
+                    case_archive(case=case, actor=actor, destroy_after=destroy_after)
+                    messages.success(request, "The case is archived: it can be read, not changed.")
+                return redirect("cases:case_detail", case_id=case.pk)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+    return render(request, "cases/case_archive.html", {"case": case, "form": form},
+                  status=400 if form.errors else 200)

@@ -26,5 +26,10 @@ class Hook:
     def __call__(self, **kwargs: Any) -> list[Any]:
         return [function(**kwargs) for function in self._functions.values()]
 
+    def call_top_down(self, **kwargs: Any) -> list[Any]:
+        """Call the functions newest first. Apps register in layer order (INSTALLED_APPS), so the apps above go
+        first: when each deletes its rows, rows are gone before the rows they point at."""
+        return [function(**kwargs) for function in reversed(self._functions.values())]
+
     def __repr__(self) -> str:
         return f"<Hook {self.name}: {self.signature}>"

@@ -26,3 +26,16 @@ def stored_file_local_copy(name: str, *, storage: Storage | None = None) -> Iter
         with storage.open(name, "rb") as source, path.open("wb") as target:
             shutil.copyfileobj(source, target, CHUNK)
         yield path
+
+
+def stored_folder_delete(folder: str, *, storage: Storage | None = None) -> int:
+    """Delete every stored file under `folder`, its subfolders included, through the storage API (a bucket has
+    "folders" only as key prefixes); returns how many were deleted. A folder that is not there has none."""
+    storage = storage or default_storage
+    try:
+        folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    for name in names:
+        storage.delete(f"{folder}/{name}")
+    return len(names) + sum(stored_folder_delete(f"{folder}/{sub}", storage=storage) for sub in folders)

@@ -306,5 +306,9 @@ STUCK_JOB_AFTER = timedelta(seconds=env_int("STUCK_JOB_AFTER_SECONDS", CELERY_TA
 CELERY_BEAT_SCHEDULE = {
     # Every kind of job (reading records, finding events, exports) registers with common.jobs for this sweep.
     "sweep-stuck-jobs": {"task": "common.tasks.jobs_sweep", "schedule": float(env_int("JOB_SWEEP_SECONDS", 60))},
+    # Archived cases whose "destroy after" day is over are destroyed (records, pages, exports, their files) by the
+    # next run; `manage.py destroy_due_cases` does the same by hand.
+    "destroy-due-cases": {"task": "cases.tasks.cases_destroy_due",
+                          "schedule": float(env_int("CASE_DESTRUCTION_SWEEP_SECONDS", 60 * 60))},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

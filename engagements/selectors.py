@@ -288,3 +288,20 @@ def collateral_notes(*, case: Case, events: Iterable[TimelineEvent]) -> list[str
     client, pronoun = _naming(case)
     note = collateral_note(client=client, pronoun=pronoun, concerns=concerns)
     return [note] if note else []
+
+
+def engagement_audit_names(*, object_type: str, ids: list[str]) -> dict[str, str]:
+    """The audit log's names for engagements, goals, log entries and collateral concerns still in the app
+    (registered with cases.hooks.audit_object_names)."""
+    numbers = [int(i) for i in ids if i.isascii() and i.isdigit()]
+    if object_type == "engagements.engagement":
+        return {str(e.pk): f"engagement “{e}”" for e in Engagement.objects.filter(pk__in=numbers)}
+    if object_type == "engagements.clientgoal":
+        return {str(pk): f"goal “{text}”" for pk, text in ClientGoal.objects.filter(pk__in=numbers).values_list("pk", "text")}
+    if object_type == "engagements.engagementlogentry":
+        return {str(entry.pk): f"{entry.get_kind_display().lower()} on {entry.date:%m/%d/%Y} at “{entry.engagement}”"
+                for entry in EngagementLogEntry.objects.filter(pk__in=numbers).select_related("engagement")}
+    if object_type == "engagements.collateralflag":
+        return {str(flag.pk): f"collateral concern “{flag.get_concern_display()}”"
+                for flag in CollateralFlag.objects.filter(pk__in=numbers)}
+    return {}

@@ -671,3 +671,15 @@ def record_evidence_release(*, document, actor: Actor, **_) -> dict[str, int]:
     event is flagged by narratives). Returns how many links went."""
     removed, _by_model = EngagementEvidence.objects.filter(document=document).delete()
     return {"engagement_evidence_removed": removed}
+
+
+def case_engagements_destroy(*, case: Case, **_) -> dict[str, int]:
+    """The case is being destroyed (cases.hooks.case_destroying): its engagements (history, attendance, evidence
+    links), goals, preferences and collateral concerns go. None has a stored file of its own: evidence attached to
+    an engagement is a record, which evidence deletes."""
+    engagements = case.engagements.count()
+    CollateralFlag.objects.filter(case=case).delete()
+    Engagement.objects.filter(case=case).delete()
+    ClientGoal.objects.filter(case=case).delete()
+    ClientPreference.objects.filter(case=case).delete()
+    return {"engagements": engagements}

@@ -25,11 +25,10 @@ from PIL import Image
 from audit.models import AuditEntry
 from audit.services import Actor, audit_record
 from cases.models import Case, CaseMembership
-from cases.selectors import case_role_of
 from cases.models import Case
-from cases.roles import CaseAction, case_require
+from cases.roles import CaseAction, CaseArchived, case_require, standing_of
 from common.jobs import job_fail, job_finish, job_queue, job_start
-from common.storage import stored_file_local_copy
+from common.storage import stored_file_local_copy, stored_folder_delete
 from evidence import geometry
 from evidence.archives import archive_members, is_archive
 from evidence.hooks import record_read, record_removing
@@ -396,7 +395,8 @@ class RecordRemoval:
 
 
 def document_removal_allowed(*, document: Document, user) -> bool:
-    return case_role_of(case=document.case, user=user) in RECORD_REMOVERS
+    standing = standing_of(case=document.case_id, user=user)
+    return standing.role in RECORD_REMOVERS and not standing.archived
 
 
 @transaction.atomic
@@ -405,6 +405,8 @@ def document_remove(*, document: Document, actor: Actor) -> RecordRemoval:
     review (the apps above do that through `record_removing`), the stored file is deleted once the removal is
     committed, and the audit log keeps an entry. Only the case's attorney or mitigation specialist may."""
     if not document_removal_allowed(document=document, user=actor.user):
+        if standing_of(case=document.case_id, user=actor.user).archived:
+            raise CaseArchived()
         raise PermissionDenied("Only the case's attorney or mitigation specialist can remove a record.")
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.status == Document.Status.PROCESSING:
@@ -428,6 +430,25 @@ def document_remove(*, document: Document, actor: Actor) -> RecordRemoval:
     transaction.on_commit(delete_files)
     logger.info("evidence.document_removed", extra={"document_id": document_id, "case_id": document.case_id})
     return removal
+
+
+def case_records_destroy(*, case: Case) -> dict[str, int]:
+    """The case is being destroyed (cases.hooks.case_destroying): delete its records' stored files (originals,
+    renditions, page pictures, and anything else left in the case's folders), then its records and their pages.
+    Files first, through the storage API: see cases.services.case_destroy for why."""
+    documents = list(case.documents.all())
+    stored = 0
+    for document in documents:
+        for field in (document.file, document.rendition):
+            if field.name:
+                field.storage.delete(field.name)
+                stored += 1
+    storage = Document._meta.get_field("file").storage
+    stored += stored_folder_delete(f"pictures/case-{case.pk}", storage=storage)
+    stored += stored_folder_delete(f"records/case-{case.pk}", storage=storage)  # e.g. a rolled-back upload's file
+    pages = Page.objects.filter(document__case=case).count()
+    case.documents.all().delete()  # their pages go with them
+    return {"records": len(documents), "pages": pages, "stored files": stored}
 
 
 # ---- page pictures ----------------------------------------------------------------------------------------------

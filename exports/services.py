@@ -298,7 +298,7 @@ EXPORT_FILES = {"docx": "docx_file", "pdf": "pdf_file", "exhibits": "packet_file
 def export_file_open(*, export: Export, kind: str, actor: Actor) -> File:
     """One file of a finished export ("docx", "pdf" or "exhibits"), open for reading; the download is audited.
     Raises FileNotFoundError when the export has no such file. Exports are for the people who make them."""
-    case_require(case=export.case_id, user=actor.user, action=CaseAction.DRAFT_EXPORT)
+    case_require(case=export.case_id, user=actor.user, action=CaseAction.DRAFT_EXPORT, even_archived=True)  # a read
     stored = getattr(export, EXPORT_FILES[kind]) if kind in EXPORT_FILES else None
     if not stored:
         raise FileNotFoundError(kind)
@@ -318,3 +318,19 @@ def export_settings_update(*, case: Case, values: dict, actor: Actor) -> CaseExp
     settings.full_clean()
     settings.save()
     return settings
+
+
+def case_exports_destroy(*, case: Case, **_) -> dict[str, int]:
+    """The case is being destroyed (cases.hooks.case_destroying): its exports' stored files (DOCX, PDF, exhibit
+    packet), through the storage API, then the exports and the case's filing settings."""
+    exports = list(Export.objects.filter(case=case))
+    stored = 0
+    for export in exports:
+        for field_name in EXPORT_FILES.values():
+            field = getattr(export, field_name)
+            if field.name:
+                field.storage.delete(field.name)
+                stored += 1
+    Export.objects.filter(case=case).delete()
+    CaseExportSettings.objects.filter(case=case).delete()
+    return {"exports": len(exports), "export files": stored}

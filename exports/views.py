@@ -44,7 +44,8 @@ FILES = {  # kind -> content type, file name
 def _narrative_for(request: HttpRequest, case_id: int, narrative_id: int) -> Narrative:
     """The narrative, for the people who export (attorney, specialist); the rest of the team gets 403."""
     case = case_for_request(request, case_id)
-    case_require(case=case, user=request.user, action=CaseAction.DRAFT_EXPORT)
+    # Exports already made stay readable on an archived case; making one is refused by the service.
+    case_require(case=case, user=request.user, action=CaseAction.DRAFT_EXPORT, even_archived=True)
     narrative = narrative_get(case=case, narrative_id=narrative_id)
     if narrative is None:
         raise Http404("No such narrative in this case.")

@@ -80,3 +80,17 @@ def candidates_rejected(*, case: Case) -> QuerySet[EventCandidate]:
     """The case's rejected proposals, the latest decision first (to undo one)."""
     return (EventCandidate.objects.filter(document__case=case, review_status=EventCandidate.ReviewStatus.REJECTED)
             .select_related("document", "reviewed_by").order_by("-reviewed_at", "-pk"))
+
+
+def candidate_audit_names(*, object_type: str, ids: list[str]) -> dict[str, str]:
+    """The audit log's names for proposals still in the app (registered with cases.hooks.audit_object_names): their
+    category and record, not the record's words."""
+    if object_type != "extraction.eventcandidate":
+        return {}
+    from extraction.pipeline.taxonomy import CATEGORY_CHOICES
+
+    numbers = [int(i) for i in ids if i.isascii() and i.isdigit()]
+    categories = dict(CATEGORY_CHOICES)
+    return {str(pk): f"proposal no. {pk} ({categories.get(category, category)}) in record “{name}”"
+            for pk, category, name in EventCandidate.objects.filter(pk__in=numbers)
+            .values_list("pk", "category", "document__original_name")}

@@ -120,6 +120,15 @@ def record_proposals_remove(*, document: Document, **_) -> dict[str, int]:
     return {"proposals_removed": waiting}
 
 
+def case_proposals_destroy(*, case, **_) -> dict[str, int]:
+    """The case is being destroyed (cases.hooks.case_destroying): every proposal found in its records goes."""
+    proposals = EventCandidate.objects.filter(document__case=case)
+    count = proposals.count()
+    proposals.delete()
+    DocumentExtraction.objects.filter(document__case=case).delete()
+    return {"proposals": count}
+
+
 def candidate_reopen(*, candidate: EventCandidate) -> EventCandidate:
     """Put a reviewed proposal back in the queue, undecided (called by the review, in narratives, when a person
     undoes a rejection or sends an accepted fact back)."""

@@ -7,7 +7,7 @@ class NarrativesConfig(AppConfig):
     name = "narratives"
 
     def ready(self) -> None:
-        from cases.hooks import audit_object_names
+        from cases.hooks import audit_object_names, case_destroying
         from cases.panels import CASE_TOOLS, RECORD_PAGE_TOOLS, RECORD_PANELS, RECORD_STATUS, panel_register
         from evidence.hooks import page_span_actions, record_columns, record_removing
         from narratives.panels import (
@@ -18,7 +18,7 @@ class NarrativesConfig(AppConfig):
             record_review_status,
         )
         from narratives.selectors import narrative_audit_names
-        from narratives.services import record_sources_release
+        from narratives.services import case_narratives_destroy, record_sources_release
 
         panel_register(place=CASE_TOOLS, name="narratives", template="narratives/_case_tools.html",
                        context=case_tools, order=10)
@@ -32,3 +32,4 @@ class NarrativesConfig(AppConfig):
                        context=record_facts)
 
         audit_object_names.register(narrative_audit_names)
+        case_destroying.register(case_narratives_destroy)  # the case's retention date is over

@@ -245,13 +245,19 @@ def event_revision_list(*, case: Case) -> QuerySet[EventRevision]:
     return EventRevision.objects.filter(case=case).select_related("changed_by", "event")
 
 
+def _shortened(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def narrative_audit_names(*, object_type: str, ids: list[str]) -> dict[str, str]:
-    """The audit log's names for facts, narratives and sections still in the app (no fact text: the log page names,
-    it does not quote)."""
+    """The audit log's names for facts (by their summary, which the team wrote, never the record's words),
+    narratives and sections still in the app."""
     numbers = [int(i) for i in ids if i.isascii() and i.isdigit()]
     if object_type == "narratives.timelineevent":
-        return {str(pk): f"fact no. {pk} ({dict(CATEGORY_CHOICES).get(category, category)})" for pk, category in
-                TimelineEvent.objects.filter(pk__in=numbers).values_list("pk", "category")}
+        return {str(pk): f"fact “{_shortened(summary)}” ({dict(CATEGORY_CHOICES).get(category, category)})"
+                for pk, category, summary in
+                TimelineEvent.objects.filter(pk__in=numbers).values_list("pk", "category", "summary")}
     if object_type == "narratives.narrativesection":
         return {str(pk): f"section “{title}” of “{narrative}”" for pk, title, narrative in
                 NarrativeSection.objects.filter(pk__in=numbers).values_list("pk", "title", "narrative__title")}

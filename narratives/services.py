@@ -863,3 +863,15 @@ def record_sources_release(*, document, actor: Actor, **_) -> dict[str, int]:
         event.save(update_fields=["review_flag", "updated_at"])
     sources.delete()
     return {"facts_flagged": len(pages_by_event)}
+
+
+def case_narratives_destroy(*, case: Case, **_) -> dict[str, int]:
+    """The case is being destroyed (cases.hooks.case_destroying): its narratives (sections, versions) and its facts
+    (sources, revisions, domain decisions) go."""
+    facts = case.timeline_events.count()
+    narratives = case.narratives.count()
+    Narrative.objects.filter(case=case).delete()  # sections and their versions with them
+    EventRevision.objects.filter(case=case).delete()
+    TimelineEvent.objects.filter(case=case).delete()  # their sources with them
+    DomainStatus.objects.filter(case=case).delete()
+    return {"facts": facts, "narratives": narratives}

@@ -166,3 +166,10 @@ EXPECTED.update({
     # The matrix's record is a text file: its page picture is drawn from its rendition, for the team only.
     "evidence:page_picture": "page",
 })
+
+# The case's details and its archiving are the lead attorney's and the supervisor's (the matrix's attorney leads):
+# the rest of the team is refused with 403, outsiders get 404.
+EXPECTED.update({
+    "cases:case_details": "audit",
+    "cases:case_archive": "audit",
+})

@@ -21,9 +21,10 @@ def _standing(context, case) -> Standing:
 
 
 @register.simple_tag(takes_context=True)
-def case_may(context, case, action: str) -> bool:
-    """Whether any part of the action is open to the viewer (an Advocate's limited review counts)."""
-    return _standing(context, case).allows_some(CaseAction(action))
+def case_may(context, case, action: str, even_archived: bool = False) -> bool:
+    """Whether any part of the action is open to the viewer (an Advocate's limited review counts); on an archived
+    case no change is, unless `even_archived` (a read that shares its row with changes, e.g. downloading exports)."""
+    return _standing(context, case).allows_some(CaseAction(action), even_archived=even_archived)
 
 
 @register.simple_tag(takes_context=True)
