@@ -47,6 +47,9 @@ EXPECTED = {
     "engagements, goals, collateral flags": EVERYONE - {"supervisor"},
     "manage the team, archive the case": {"lead_attorney", "supervisor"},
     "read the audit log": {"lead_attorney", "supervisor"},
+    # Not in the table; decided as its "manage the team, archive the case" row implies: the details say
+    # which case this is, and whoever answers for the case changes them.
+    "edit the case's details (client, docket number, charges, stage)": {"lead_attorney", "supervisor"},
 }
 
 
@@ -251,6 +254,38 @@ def _team_view(client, w):
     return client.post(_url("cases:case_member_add", w), {"user": w.newcomer.pk, "role": "advocate"})
 
 
+def _archive_service(w, actor):
+    from cases.services import case_archive
+
+    case_archive(case=w.case, actor=actor)
+
+
+def _archive_view(client, w):
+    return client.post(_url("cases:case_archive", w), {"archive": "1"})
+
+
+def _archived(w) -> bool:
+    w.case.refresh_from_db()
+    return w.case.is_archived
+
+
+def _details_service(w, actor):
+    from cases.services import case_details_update
+
+    case_details_update(case=w.case, actor=actor, charges="Robbery")
+
+
+def _details_view(client, w):
+    data = {"client_name": w.case.client_name, "docket_number": w.case.docket_number, "charges": "Robbery",
+            "stage": w.case.stage, "client_dob": w.case.client_dob.isoformat()}
+    return client.post(_url("cases:case_details", w), data)
+
+
+def _details_done(w) -> bool:
+    w.case.refresh_from_db()
+    return w.case.charges == "Robbery"
+
+
 def _audit_service(w, actor):
     from cases.services import case_audit_csv
 
@@ -286,6 +321,9 @@ PROBES = [
           lambda w: w.case.goal_items.filter(text="Keep my job.").exists()),
     Probe("manage the team, archive the case", "add a team member", _team_service, _team_view,
           lambda w: CaseMembership.objects.filter(case=w.case, user=w.newcomer).exists()),
+    Probe("manage the team, archive the case", "archive the case", _archive_service, _archive_view, _archived),
+    Probe("edit the case's details (client, docket number, charges, stage)", "change the charges",
+          _details_service, _details_view, _details_done),
     Probe("read the audit log", "download the audit log", _audit_service,
           lambda c, w: c.get(_url("cases:case_audit_csv", w)), _audit_done),
 ]
