@@ -168,6 +168,8 @@ class Standing:
 class CaseArchived(PermissionDenied):
     """A change to an archived case: refused until its lead or supervisor unarchives it."""
 
+    heading = "This case is archived"  # the refused page's title: not a matter of role
+
     def __init__(self, message: str = "") -> None:
         super().__init__(message or "This case is archived: it can be read but not changed. Its lead attorney or "
                                     "supervisor can unarchive it from the case page.")

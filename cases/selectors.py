@@ -68,6 +68,10 @@ def audit_object_labels(entries: list[AuditEntry]) -> dict[tuple[str, str], str]
         names: dict[str, str] = {}
         for found in audit_object_names(object_type=object_type, ids=sorted(ids)):
             names.update(found)
+        if object_type == "cases.case":  # this app's own
+            numbers = [int(i) for i in ids if i.isascii() and i.isdigit()]
+            names.update({str(pk): f"case No. {docket}" for pk, docket in
+                          Case.objects.filter(pk__in=numbers).values_list("pk", "docket_number")})
         word = OBJECT_WORDS.get(object_type, object_type)
         for object_id in ids:
             labels[(object_type, object_id)] = names.get(object_id) or f"{word} no. {object_id}"
@@ -159,7 +163,17 @@ def _details_change_words(detail: dict, changes: dict[int, dict]) -> list[str]:
     values = changes.get(detail.get("change"))
     if values is None:  # the case (and so the change) is gone: the fields changed are all that is left
         return [f"changed {', '.join(_field_name(f) for f in detail.get('fields', []))}"]
-    return [f"{_field_name(name)}: “{old or '—'}” → “{new or '—'}”" for name, (old, new) in values.items()]
+    return [f"{_field_name(name)}: “{_field_value(name, old) or '—'}” → “{_field_value(name, new) or '—'}”"
+            for name, (old, new) in values.items()]
+
+
+def _field_value(name: str, value: str) -> str:
+    """A choice by its label ("Sentencing", not "sentencing"); anything else as typed."""
+    try:
+        choices = dict(Case._meta.get_field(name).choices or ())
+    except Exception:
+        return value
+    return str(choices.get(value, value))
 
 
 def _destroyed_words(detail: dict) -> list[str]:

@@ -25,6 +25,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return render(request, "400.html", {"message": message}, status=400)
 
 
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403, saying why. A refusal may carry its own heading (an archived case is not a matter of role)."""
+    return render(request, "403.html", {"exception": str(exception or ""),
+                                        "heading": getattr(exception, "heading", "")}, status=403)
+
+
 # Error reports (mail to ADMINS) must not carry what a client's record or a session holds: of a request only these
 # headers and server variables are shown as they are; the rest, and every GET, POST, file and cookie value, is hidden.
 REPORTED_META = {"REQUEST_METHOD", "PATH_INFO", "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",

@@ -134,3 +134,67 @@ def test_unsaved_text_kept_in_the_browser_is_cleared_at_logout_and_never_saved_a
     page.wait_for_timeout(2500)  # longer than the autosave delay: a restored draft would be saved by now
     assert "Privileged words" not in section.locator(".ck-editor__editable").inner_text()
     assert "Privileged words" not in NarrativeSection.objects.get(narrative=narrative, title="Introduction").body
+
+
+@pytest.mark.browser
+def test_the_lead_edits_the_case_details_and_archives_the_case(people, live_server, page, screenshot):
+    import datetime
+
+    from django.utils import timezone
+
+    case = Case.objects.create(client_name="Jordan Q. Sample", docket_number="24-CF-00997", charges="Burglary",
+                               created_by=people["attorney"])
+    case.memberships.create(user=people["attorney"], role="attorney", is_lead=True)
+    case.memberships.create(user=people["specialist"], role="mitigation_specialist")
+    _login(page, live_server, "attorney")
+
+    # The details, from the case page.
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    page.click("#edit-details")
+    page.wait_for_url(re.compile(r".*/details/$"))
+    page.fill("#id_client_name", "Jordan Q. Example")
+    page.fill("#id_charges", "Burglary; criminal trespass")
+    page.select_option("#id_stage", "sentencing")
+    screenshot("case-details-form")
+    with page.expect_navigation():
+        page.click("#case-details-form button[type=submit]")
+    assert "details are saved" in page.inner_text(".messages")
+    assert page.inner_text("h1") == "Jordan Q. Example"
+    assert "criminal trespass" in page.inner_text("main")
+
+    # Archived, to be destroyed a year from now.
+    page.click("#archive-case")
+    page.wait_for_url(re.compile(r".*/archive/$"))
+    destroy_after = timezone.localdate() + datetime.timedelta(days=365)
+    page.fill("#id_destroy_after", destroy_after.isoformat())
+    screenshot("case-archive-form")
+    with page.expect_navigation():
+        page.click("#archive-form button[type=submit]")
+    notice = page.inner_text("#archived-notice")
+    assert "can be read, not changed" in notice and f"{destroy_after:%B} {destroy_after.day}" in notice
+    assert page.locator("#upload-form").count() == 0 and page.locator("#edit-details").count() == 0
+    screenshot("case-archived")
+    page.click("#archived-notice a")
+    page.locator("#unarchive-form").wait_for()
+    assert "It will be destroyed after" in page.inner_text("#archive")
+    screenshot("case-archived-manage")
+    response = page.goto(f"{live_server.url}/cases/{case.pk}/engagements/new/")
+    assert response.status == 403 and page.inner_text("#refused h1") == "This case is archived"
+    screenshot("case-archived-refused")
+
+    # Off the case list unless asked for.
+    page.goto(f"{live_server.url}/")
+    assert "Jordan Q. Example" not in page.inner_text("main")
+    page.click("#case-filter >> text=Archived")
+    assert "Jordan Q. Example" in page.inner_text("main table")
+    screenshot("case-list-archived")
+
+    # The audit log says what changed, in words.
+    page.goto(f"{live_server.url}/cases/{case.pk}/audit/")
+    entries = page.inner_text("#audit-entries")
+    assert "client name: “Jordan Q. Sample” → “Jordan Q. Example”" in entries
+    assert "stage: “Pretrial” → “Sentencing”" in entries  # choices by their labels
+    assert "Archived the case" in entries and "case No. 24-CF-00997" in entries
+    screenshot("case-audit-words")
+    case.refresh_from_db()
+    assert case.is_archived and case.destroy_after == destroy_after

@@ -196,7 +196,9 @@ def test_the_lead_archives_from_the_case_page_and_its_forms_disappear(client, te
     assert case.destroy_after == _later()
     refused = client.post(reverse("evidence:document_upload", args=[case.pk]),
                           {"files": ContentFile(b"A note.\n", name="note.txt")})
-    assert refused.status_code == 403 and "This case is archived" in refused.content.decode()
+    assert refused.status_code == 403
+    assert "<h1>This case is archived</h1>" in refused.content.decode()
+    assert "can be read but not changed" in refused.content.decode()
 
     response = client.post(reverse("cases:case_archive", args=[case.pk]), {"unarchive": "1"}, follow=True)
     assert "open to changes again" in response.content.decode()
@@ -373,3 +375,23 @@ def test_destruction_deletes_the_files_in_a_bucket_through_the_storage_api(s3_bu
 
     assert s3_bucket.keys() == []
     assert storages["default"].__class__.__name__ == "S3Storage"
+
+
+def test_exports_already_made_stay_downloadable_on_an_archived_case_and_no_new_one_is_offered(client):
+    from narratives.services import narrative_create
+
+    case = CaseFactory()
+    lead = case.created_by
+    narrative = narrative_create(case=case, title="Mitigation", created_by=lead)
+    export = Export.objects.create(case=case, narrative=narrative, requested_by=lead, status="done")
+    export.pdf_file.save("memo.pdf", ContentFile(b"%PDF-1.4 memo"), save=True)
+    case_archive(case=case, actor=Actor(user=lead))
+    client.force_login(lead)
+
+    listing = client.get(reverse("exports:export_list", args=[case.pk, narrative.pk]))
+    download = client.get(reverse("exports:export_download", args=[case.pk, narrative.pk, export.pk, "pdf"]))
+    editor = client.get(reverse("narratives:narrative_editor", args=[case.pk, narrative.pk])).content.decode()
+
+    assert listing.status_code == 200 and "New export" not in listing.content.decode()
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 memo"
+    assert "Export…" not in editor and reverse("exports:export_list", args=[case.pk, narrative.pk]) in editor
