@@ -221,7 +221,9 @@ def case_archive_view(request: HttpRequest, case_id: int) -> HttpResponse:
                 return redirect("cases:case_detail", case_id=case.pk)
             if form.is_valid():
                 destroy_after = form.cleaned_data["destroy_after"]
-                if case.is_archived:
+                # The button pressed says which, not the case's state now: a second person's click on "Archive"
+                # after the first archived it is told so, rather than changing the date.
+                if "retention" in request.POST:
                     case_retention_set(case=case, actor=actor, destroy_after=destroy_after)
                     messages.success(request, f"The case will be destroyed after {date_format(destroy_after, 'F j, Y')}."
                                      if destroy_after else "No destruction date: the archived case is kept.")

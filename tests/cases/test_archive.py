@@ -395,3 +395,18 @@ def test_exports_already_made_stay_downloadable_on_an_archived_case_and_no_new_o
     assert listing.status_code == 200 and "New export" not in listing.content.decode()
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 memo"
     assert "Export…" not in editor and reverse("exports:export_list", args=[case.pk, narrative.pk]) in editor
+
+
+def test_the_archived_page_changes_the_date_and_a_second_archive_click_is_told(client, team):
+    case, people = team
+    case_archive(case=case, actor=Actor(user=people["lead"]))
+    client.force_login(people["supervisor"])
+    url = reverse("cases:case_archive", args=[case.pk])
+
+    changed = client.post(url, {"retention": "1", "destroy_after": _later(90).isoformat()}, follow=True)
+    again = client.post(url, {"archive": "1", "destroy_after": _later(10).isoformat()})
+
+    assert f"will be destroyed after {_later(90):%B} {_later(90).day}" in changed.content.decode()
+    assert again.status_code == 400 and "already archived" in again.content.decode()
+    case.refresh_from_db()
+    assert case.destroy_after == _later(90)
