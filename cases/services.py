@@ -275,7 +275,8 @@ def case_destroy(*, case_id: int, today: datetime.date | None = None) -> CaseDes
     is no error); the other order could leave files no row points at, never to be found again."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("archived_by").filter(pk=case_id).first()
+        # No select_related: PostgreSQL cannot lock the nullable side of the outer join archived_by would need.
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
         if case is None:
             logger.info("cases.destroy_already_gone", extra={"case_id": case_id})
             return None
