@@ -100,7 +100,9 @@ def test_no_rule_or_model_file_names_a_proper_noun_of_the_samples():
     if not SHARED_SAMPLES_DIR.is_dir():
         pytest.skip("shared/samples/ is not beside the project")
     names = _proper_nouns_of_samples()
-    assert len(names) > 100  # the test sees the samples' names
+    # the test sees the samples' names; the bound is loose because words the corpus also uses leave the set
+    # (opinions cite the same Supreme Court cases and justices as the sample opinions do)
+    assert len(names) > 50
     # tokenizer.json is the base encoder's WordPiece vocabulary, fixed before anyone here saw a sample
     # (test_model checks it is the base model's own file); every other file is ours
     files = [
