@@ -115,3 +115,18 @@ def test_no_rule_or_model_file_names_a_proper_noun_of_the_samples():
         if hits:
             found[path.relative_to(ROOT).as_posix()] = hits
     assert not found, found
+
+
+def test_opinions_labelled_twice_agree_and_the_kept_copy_is_the_corpus_document():
+    if not (ROOT.parent / "shared" / "eval" / "score.py").exists():
+        pytest.skip("shared/eval/score.py is not beside the project")
+    overlap = CORPUS_DIR / "agreement" / "overlap"
+    corpus_texts = {p.read_text(encoding="utf-8") for p in (CORPUS_DIR / "opinion").glob("*.txt")}
+    kept = sorted(overlap.glob("*__a.txt"))
+    assert len(kept) >= 5
+    assert all(p.read_text(encoding="utf-8") in corpus_texts for p in kept)
+    result = subprocess.run([sys.executable, str(CORPUS_DIR / "agreement" / "overlap.py")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    f1 = float(re.search(r"^F1 ([0-9.]+)", result.stdout, re.M).group(1))
+    assert f1 >= 0.80, result.stdout
