@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from extraction.confidence import POSSIBLE
 from extraction.pipeline.model import MODEL_DIR
 from extraction.pipeline.units import SHAPES
 from extraction.pipeline.windows import encoder_input, windows
@@ -48,10 +49,8 @@ class Settings:
     goes_on_weight: float = 0.5
     present_weight: float = 1.0
     seed: int = 13
-    # the lowest confidence the model proposes: extraction.confidence.POSSIBLE. On sets left out of training
-    # the proposals between POSSIBLE and LIKELY are right often enough (0.4-0.45) to raise F1, which is what a
-    # record nobody here has seen looks like (see confidence.py)
-    threshold: float = 0.4
+    # the lowest confidence the model proposes: the "possible" level, chosen from held-out runs (confidence.py)
+    threshold: float = POSSIBLE
 
 
 @dataclass

@@ -118,7 +118,7 @@ def test_no_rule_or_model_file_names_a_proper_noun_of_the_samples():
 
 
 def test_opinions_labelled_twice_agree_and_the_kept_copy_is_the_corpus_document():
-    if not (ROOT.parent / "shared" / "eval" / "score.py").exists():
+    if not (SHARED_SAMPLES_DIR.parent / "eval" / "score.py").exists():
         pytest.skip("shared/eval/score.py is not beside the project")
     overlap = CORPUS_DIR / "agreement" / "overlap"
     corpus_texts = {p.read_text(encoding="utf-8") for p in (CORPUS_DIR / "opinion").glob("*.txt")}
