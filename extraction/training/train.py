@@ -49,6 +49,12 @@ class Settings:
     goes_on_weight: float = 0.5
     present_weight: float = 1.0
     seed: int = 13
+    # Words the training text never uses keep their pretrained neighbours only if no word's embedding moves:
+    # the layers above learn the task, the vocabulary stays the general one unseen records are written in.
+    freeze_embeddings: bool = True
+    # The weights shipped are the mean of the weights at the end of each epoch from this one on (stochastic
+    # weight averaging): a flatter optimum than the last step's, which carries better to unseen text.
+    average_from: int = 5
     # the lowest confidence the model proposes: the "possible" level, chosen from held-out runs (confidence.py)
     threshold: float = POSSIBLE
 
@@ -213,10 +219,12 @@ def train(docs: list[LabelledDocument], settings: Settings = Settings(), *, log=
     examples = _numbered([examples_of(d, tok) for d in docs])
     encoder = AutoModel.from_pretrained(str(base_dir()))
     net = EventNetwork(encoder, len(CATEGORIES), len(STATUS_LABELS))
+    if settings.freeze_embeddings:
+        net.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     head_params = [p for n, p in net.named_parameters() if not n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
         [
-            {"params": list(net.encoder.parameters()), "lr": settings.lr_encoder},
+            {"params": [p for p in net.encoder.parameters() if p.requires_grad], "lr": settings.lr_encoder},
             {"params": head_params, "lr": settings.lr_head},
         ],
         weight_decay=settings.weight_decay,
@@ -230,6 +238,8 @@ def train(docs: list[LabelledDocument], settings: Settings = Settings(), *, log=
         optimizer, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm))
     )
     rng = random.Random(settings.seed)
+    averaged: dict[str, torch.Tensor] | None = None
+    snapshots = 0
     net.train()
     for epoch in range(settings.epochs):
         rng.shuffle(batches)
@@ -249,8 +259,21 @@ def train(docs: list[LabelledDocument], settings: Settings = Settings(), *, log=
             running += float(loss.detach())
         log(f"epoch {epoch + 1}/{settings.epochs}: loss {running / len(batches):.4f} "
             f"({time.time() - started:.0f} s, {len(examples)} windows)")
+        if epoch + 1 >= min(settings.average_from, settings.epochs):
+            averaged, snapshots = _running_mean(averaged, snapshots, net), snapshots + 1
+    if averaged is not None and snapshots > 1:
+        net.load_state_dict(averaged)
+        log(f"weights averaged over the last {snapshots} epochs")
     net.eval()
     return net
+
+
+def _running_mean(mean: dict[str, torch.Tensor] | None, n: int, net: EventNetwork) -> dict[str, torch.Tensor]:
+    """The mean of ``n`` earlier weight snapshots updated with the network's current weights."""
+    state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+    if mean is None:
+        return state
+    return {k: (mean[k] * n + v) / (n + 1) if v.is_floating_point() else v for k, v in state.items()}
 
 
 def export(net: EventNetwork, directory: Path, *, settings: Settings, trained_on: list[str],
