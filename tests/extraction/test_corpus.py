@@ -63,6 +63,28 @@ def test_no_reserved_opinion_is_in_the_corpus():
         assert first_party
 
 
+def test_no_opinion_of_the_development_sample_is_in_the_corpus():
+    # opinions-dev is scored left out; the same opinion in the corpus would let the model see it after all
+    samples = SHARED_SAMPLES_DIR / "opinions-dev" / "gold"
+    if not samples.is_dir():
+        pytest.skip("shared/samples/opinions-dev is not beside the project")
+    names = []
+    for gold in samples.glob("*.gold.json"):
+        stem = gold.name.removesuffix(".gold.json")  # e.g. tennard_v_dretke, state_v_lee_minn_app_1999, in_re_cc_...
+        year = re.search(r"_(\d{4})$", stem)
+        parties = re.sub(r"_(tex|minn|or|ga|ariz|wash|mo)_.*$", "", stem)
+        if parties.startswith("in_re_"):
+            initials = parties.removeprefix("in_re_")
+            pattern = r"in re " + r"\.?\s?".join(initials) + r"\."
+        else:
+            pattern = r"\s+v\.\s+".join(re.escape(p.replace("_", " ")) for p in parties.split("_v_"))
+        names.append((re.compile(r"\b" + pattern), year.group(1) if year else None, stem))
+    for ann in (CORPUS_DIR / "opinion").glob("*.ann.json"):
+        head = json.loads(ann.read_text(encoding="utf-8"))["source"][:250].lower()
+        for pattern, year, stem in names:
+            assert not (pattern.search(head) and (year is None or year in head)), f"{ann.name} is {stem} of opinions-dev"
+
+
 def _proper_nouns_of_samples() -> set[str]:
     """Names the sample records use that writers of other records did not: words the samples capitalise
     mid-sentence and never write in lower case, and that appear nowhere in the corpus (months, street
