@@ -46,6 +46,13 @@ def test_every_document_says_where_its_text_comes_from():
             assert source.lower().startswith("synthetic"), f"{ann.name}: a record is synthetic"
 
 
+# Opinions whose parties share only a name with a reserved case, checked by hand: a different person and case.
+SAME_NAME_ONLY = {
+    "o8_bell_v_ohio_us_1978.ann.json": "Willie Lee Bell's appeal (Ohio); in Bell v. Cone, Bell is a Tennessee warden",
+    "o9_graham_v_collins_us_1993.ann.json": "Gary Graham (Texas); Graham v. Florida is Terrance Graham (Florida)",
+}
+
+
 def test_no_reserved_opinion_is_in_the_corpus():
     reserved = (SHARED_SAMPLES_DIR.parent / "eval" / "RESERVED.md")
     if not reserved.exists():
@@ -59,6 +66,8 @@ def test_no_reserved_opinion_is_in_the_corpus():
         first_party = re.match(r"\s*(?:In re |Ex parte )?([A-Z][A-Za-z.'-]+)", source)
         case = re.findall(r"([A-Z][A-Za-z.'-]+) v\. ([A-Z][A-Za-z.'-]+)", source[:200])
         for a, b in case[:1]:
+            if name in SAME_NAME_ONLY:
+                continue
             assert not ({a.lower(), b.lower()} & parties - {"united", "state", "people", "texas", "virginia", "florida", "california", "ohio", "alabama"}), name
         assert first_party
 
