@@ -161,3 +161,21 @@ def test_opinions_labelled_twice_agree_and_the_kept_copy_is_the_corpus_document(
     assert result.returncode == 0, result.stderr
     f1 = float(re.search(r"^F1 ([0-9.]+)", result.stdout, re.M).group(1))
     assert f1 >= 0.80, result.stdout
+
+
+@pytest.mark.parametrize("study", [None, "fifth"])
+def test_records_labelled_twice_by_independent_annotators_agree(study):
+    """Each agreement study: the first annotator's copy is the corpus document's text as it was labelled, and
+    the second annotator's labels agree with the first at F1 >= 0.80 before any adjudication."""
+    if not (SHARED_SAMPLES_DIR.parent / "eval" / "score.py").exists():
+        pytest.skip("shared/eval/score.py is not beside the project")
+    folder = CORPUS_DIR / "agreement" / (study or "")
+    firsts = sorted((folder / "first").glob("*.txt"))
+    assert len(firsts) >= 6
+    for first in firsts:
+        genre, name = first.stem.split("__")
+        assert first.read_text(encoding="utf-8") == (CORPUS_DIR / genre / f"{name}.txt").read_text(encoding="utf-8")
+    argv = [sys.executable, str(CORPUS_DIR / "agreement" / "agreement.py")] + (["--study", study] if study else [])
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert float(re.search(r"^F1 ([0-9.]+)", result.stdout, re.M).group(1)) >= 0.80, result.stdout
