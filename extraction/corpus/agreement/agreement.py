@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Inter-annotator agreement on ten corpus documents labelled twice, independently.
+"""Inter-annotator agreement on corpus documents labelled twice, independently (ten in the first study).
 
     python3 extraction/corpus/agreement/agreement.py [--after] [--study fifth]
 
