@@ -20,7 +20,7 @@ from extraction.pipeline.events import find_events
 from extraction.pipeline.model import EventModel, load_model
 from extraction.pipeline.types import PAGE_SEPARATOR, ExtractedText
 
-from .gold import SHARED_SAMPLES_DIR, GoldSet, gold_sets
+from .gold import SHARED_SAMPLES_DIR, GoldSet, corpus_document_keys, gold_sets
 
 SCORER = SHARED_SAMPLES_DIR.parent / "eval" / "score.py"
 
@@ -129,7 +129,8 @@ def leave_one_set_out(sets: list[GoldSet], *, only: list[str] | None = None, kee
         net = training.train(docs, config, log=log)
         with tempfile.TemporaryDirectory() as tmp:
             # exported exactly as the shipped model is, so the score is the product's
-            training.export(net, Path(tmp), settings=config, trained_on=[s.name for s in rest])
+            training.export(net, Path(tmp), settings=config, trained_on=[s.name for s in rest],
+                            documents=corpus_document_keys(rest))
             model = EventModel(Path(tmp))
             score = replace(score_set(held, model, scorer), levels=levels(held, model, scorer))
             if keep is not None:
@@ -160,7 +161,8 @@ def markdown(scores: list[SetScore], loso: list[SetScore] | None = None, *, when
             h = by_name.get(s.name)
             row += (f" {h.f1:.3f} | {h.precision:.3f} | {h.recall:.3f} | {y(h.year)} |" if h else " | | | |")
         lines.append(row)
-    held = [s for s in loso or [] if s.levels]
+    # held out by training without them (loso) or by being annotated after training (the unseen sets)
+    held = [s for s in loso or [] if s.levels] + [s for s in scores if s.levels and s not in (loso or [])]
     if held:
         lines += ["", "Held-out proposals by the confidence word the review queue shows: how many, and what share "
                   "are right.", "", "| left-out set | likely | possible | unlikely (hidden unless asked for) |",

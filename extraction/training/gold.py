@@ -69,6 +69,51 @@ def gold_sets(*, samples_dir: Path = SHARED_SAMPLES_DIR, corpus_dir: Path = CORP
     return sets
 
 
+def document_key(gold_set: GoldSet, doc: GoldDocument) -> str:
+    """How a model's meta.json names a document it was trained on."""
+    return f"{gold_set.name}/{doc.name}"
+
+
+def corpus_document_keys(sets: list[GoldSet]) -> list[str]:
+    """The corpus documents among ``sets``, as meta.json lists them. The shared samples are not listed: a model
+    is trained on a sample set whole or not at all (``trained_on`` says which), and their file names are names
+    of people the proper-noun check keeps out of model files."""
+    return [document_key(s, d) for s in sets if s.name.startswith("corpus-") for d in s.documents]
+
+
+UNSEEN_RECORDS, UNSEEN_OPINIONS = "unseen-records", "unseen-opinions"
+
+
+def unseen_sets(sets: list[GoldSet], trained: set[str], workdir: Path) -> list[GoldSet]:
+    """The corpus documents a model was not trained on, as two sets: records (every genre but opinions) and
+    court opinions. Documents annotated after a model was trained are the nearest thing here to the records
+    nobody has seen: the same guidelines, new writers and cases, and no training on them. Each set's gold
+    folder is a copy under ``workdir`` (the scorer reads a whole folder). Empty sets are left out."""
+    groups: dict[str, list[GoldDocument]] = {UNSEEN_RECORDS: [], UNSEEN_OPINIONS: []}
+    sources: dict[str, Path] = {}
+    for gold_set in sets:
+        if not gold_set.name.startswith("corpus-"):
+            continue
+        for doc in gold_set.documents:
+            if document_key(gold_set, doc) in trained:
+                continue
+            group = UNSEEN_OPINIONS if gold_set.name == "corpus-opinion" else UNSEEN_RECORDS
+            groups[group].append(doc)
+            sources[f"{group}/{doc.name}"] = gold_set.gold_dir
+    out = []
+    for name, docs in groups.items():
+        if not docs:
+            continue
+        folder = workdir / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for doc in docs:
+            source = sources[f"{name}/{doc.name}"]
+            for suffix in (".txt", ".gold.json"):
+                (folder / f"{doc.name}{suffix}").write_bytes((source / f"{doc.name}{suffix}").read_bytes())
+        out.append(GoldSet(name, folder, None, tuple(docs)))
+    return out
+
+
 @dataclass(slots=True)
 class LabelledDocument:
     """A document cut into reading units, with a label per unit and category and a status per unit."""

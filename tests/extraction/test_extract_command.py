@@ -210,3 +210,89 @@ def test_the_readme_table_shows_held_out_confidence_words():
                     levels={"likely": [150, 0.9], "possible": [100, 0.5], "unlikely": [0, None]})
     table = markdown([held], [held])
     assert "| client-c | 150 at P 0.90 | 100 at P 0.50 | 0 |" in table
+
+
+def _corpus(tmp_path, docs):
+    """A corpus folder with one empty-labelled document per (genre, name)."""
+    for genre, name in docs:
+        folder = tmp_path / "corpus" / genre
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.txt").write_text(f"{name} was placed in foster care in 2001.\n", encoding="utf-8")
+        (folder / f"{name}.gold.json").write_text(json.dumps({"events": [], "genre": genre}), encoding="utf-8")
+    return tmp_path / "corpus"
+
+
+def test_unseen_sets_hold_the_corpus_documents_a_model_was_not_trained_on(tmp_path):
+    from extraction.training.gold import gold_sets, unseen_sets
+
+    corpus = _corpus(tmp_path, [("letter", "l1"), ("letter", "l2"), ("form", "f1"), ("opinion", "o1"),
+                                ("opinion", "o2")])
+    sets = gold_sets(samples_dir=tmp_path / "none", corpus_dir=corpus)
+    trained = {"corpus-letter/l1", "corpus-opinion/o1"}
+    unseen = {s.name: s for s in unseen_sets(sets, trained, tmp_path / "work")}
+    assert sorted(d.name for d in unseen["unseen-records"].documents) == ["f1", "l2"]
+    assert [d.name for d in unseen["unseen-opinions"].documents] == ["o2"]
+    # the scorer reads a whole gold folder: it must hold exactly the unseen documents
+    assert sorted(p.name for p in unseen["unseen-records"].gold_dir.glob("*.gold.json")) == [
+        "f1.gold.json", "l2.gold.json"]
+    everything = trained | {"corpus-letter/l2", "corpus-form/f1", "corpus-opinion/o2"}
+    assert unseen_sets(sets, everything, tmp_path / "work2") == []
+
+
+def test_the_shipped_model_lists_every_document_it_was_trained_on():
+    from extraction.pipeline.model import load_model
+
+    from extraction.training.gold import gold_sets
+
+    meta = load_model().meta
+    documents = set(meta["documents"])
+    corpus_sets = {s.name for s in gold_sets() if s.name.startswith("corpus-")}
+    # the corpus only: the shared samples are trained on whole, as ``trained_on`` says
+    assert {name.split("/")[0] for name in documents} == corpus_sets & set(meta["trained_on"]) == corpus_sets
+    assert len(documents) >= 300
+
+
+def test_evaluate_scores_the_corpus_documents_the_model_never_saw_as_their_own_rows(monkeypatch):
+    """Documents annotated after training are held out without training anything: evaluate scores them apart
+    and says how its proposals fare under each confidence word."""
+    if not SCORER.exists():
+        pytest.skip("the shared scorer is not beside the project")
+    from extraction.management.commands import evaluate as command
+    from extraction.pipeline.model import load_model
+    from extraction.training.gold import gold_sets
+
+    model = load_model()
+    (letters,) = [s for s in gold_sets() if s.name == "corpus-letter"]
+    held_back = {f"corpus-letter/{d.name}" for d in letters.documents[:3]}
+
+    class Forgetful:
+        """The shipped model, as if it had not been trained on three letters."""
+
+        meta = {**model.meta, "documents": [n for n in model.meta["documents"] if n not in held_back]}
+
+        def __getattr__(self, name):
+            return getattr(model, name)
+
+    monkeypatch.setattr(command, "load_model", lambda: Forgetful())
+    out = StringIO()
+    call_command("evaluate", "--set", "unseen-records", "--json", stdout=out)
+    (scores,) = json.loads(out.getvalue())["scores"]
+    assert scores["name"] == "unseen-records" and scores["documents"] >= 3
+    assert set(scores["levels"]) == {"likely", "possible", "unlikely"}
+
+
+def test_evaluate_says_when_the_model_does_not_list_its_training_documents(monkeypatch):
+    from extraction.management.commands import evaluate as command
+    from extraction.pipeline.model import load_model
+
+    model = load_model()
+
+    class Unlisted:
+        meta = {k: v for k, v in model.meta.items() if k != "documents"}
+
+        def __getattr__(self, name):
+            return getattr(model, name)
+
+    monkeypatch.setattr(command, "load_model", lambda: Unlisted())
+    with pytest.raises(CommandError, match="does not list the documents"):
+        call_command("evaluate", "--set", "unseen-opinions", stdout=StringIO())

@@ -4,20 +4,25 @@ Every set in ``../shared/samples/`` (read from its records, OCR included, as the
 every genre folder of ``extraction/corpus/`` is scored with shared/eval/score.py using the shipped model.
 ``--loso`` adds leave-one-set-out: a model trained without each set scores that set (this trains one model
 per set and needs the training environment: ``./dev evaluate --loso``). Prints the README's table.
+
+Two more rows, ``unseen-records`` and ``unseen-opinions``, score the corpus documents the shipped model was
+not trained on (its meta.json lists the ones it was): documents annotated after the last training are held out
+without training anything.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+import tempfile
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from extraction.pipeline.model import ModelMissing
-from extraction.training.evaluate import ScorerMissing, leave_one_set_out, markdown, score_all
-from extraction.training.gold import gold_sets
+from extraction.pipeline.model import ModelMissing, load_model
+from extraction.training.evaluate import ScorerMissing, leave_one_set_out, levels, markdown, score_all, score_set
+from extraction.training.gold import UNSEEN_OPINIONS, UNSEEN_RECORDS, gold_sets, unseen_sets
 
 
 class Command(BaseCommand):
@@ -38,13 +43,22 @@ class Command(BaseCommand):
         sets = gold_sets()
         if not sets:
             raise CommandError("no gold sets found: shared/samples/ beside the project, or extraction/corpus/")
-        names = {s.name for s in sets}
+        unseen_names = (UNSEEN_RECORDS, UNSEEN_OPINIONS)
+        names = {s.name for s in sets} | set(unseen_names)
         unknown = [n for n in options["sets"] if n not in names]
         if unknown:
             raise CommandError(f"no gold set named {', '.join(unknown)}; there are: {', '.join(sorted(names))}")
         chosen = [s for s in sets if not options["sets"] or s.name in options["sets"]]
+        wanted_unseen = [n for n in unseen_names if not options["sets"] or n in options["sets"]]
+        if options["loso"] and not chosen:
+            raise CommandError("--loso trains without a gold set: name one (the unseen sets are already unseen)")
         try:
-            scores = score_all(chosen)
+            model = load_model()
+            with tempfile.TemporaryDirectory() as tmp:
+                unseen = self._unseen(sets, model.meta, wanted_unseen, explicit=bool(options["sets"]), tmp=tmp)
+                # held out without training: each also says how its proposals fare under each confidence word
+                scores = score_all(chosen, model) + [replace(score_set(u, model), levels=levels(u, model))
+                                                     for u in unseen]
         except (ModelMissing, ScorerMissing) as exc:
             raise CommandError(str(exc)) from None
         loso = None
@@ -65,3 +79,19 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload, indent=1))
         else:
             self.stdout.write(markdown(scores, loso))
+
+    @staticmethod
+    def _unseen(sets, meta: dict, wanted: list[str], *, explicit: bool, tmp: str) -> list:
+        if not wanted:
+            return []
+        trained = meta.get("documents")
+        if not trained:
+            if explicit:
+                raise CommandError("the shipped model's meta.json does not list the documents it was trained on, "
+                                   "so which corpus documents it never saw is not known: retrain (./dev train)")
+            return []
+        found = [u for u in unseen_sets(sets, set(trained), Path(tmp)) if u.name in wanted]
+        if explicit and not found:
+            raise CommandError(f"the shipped model was trained on every corpus document: {', '.join(wanted)} "
+                               "is empty until documents are annotated after the next training")
+        return found
