@@ -89,27 +89,23 @@ def unseen_sets(sets: list[GoldSet], trained: set[str], workdir: Path) -> list[G
     court opinions. Documents annotated after a model was trained are the nearest thing here to the records
     nobody has seen: the same guidelines, new writers and cases, and no training on them. Each set's gold
     folder is a copy under ``workdir`` (the scorer reads a whole folder). Empty sets are left out."""
-    groups: dict[str, list[GoldDocument]] = {UNSEEN_RECORDS: [], UNSEEN_OPINIONS: []}
-    sources: dict[str, Path] = {}
+    groups: dict[str, list[tuple[GoldDocument, Path]]] = {UNSEEN_RECORDS: [], UNSEEN_OPINIONS: []}
     for gold_set in sets:
         if not gold_set.name.startswith("corpus-"):
             continue
-        for doc in gold_set.documents:
-            if document_key(gold_set, doc) in trained:
-                continue
-            group = UNSEEN_OPINIONS if gold_set.name == "corpus-opinion" else UNSEEN_RECORDS
-            groups[group].append(doc)
-            sources[f"{group}/{doc.name}"] = gold_set.gold_dir
+        group = groups[UNSEEN_OPINIONS if gold_set.name == "corpus-opinion" else UNSEEN_RECORDS]
+        group.extend((doc, gold_set.gold_dir) for doc in gold_set.documents
+                     if document_key(gold_set, doc) not in trained)
     out = []
-    for name, docs in groups.items():
-        if not docs:
+    for name, members in groups.items():
+        if not members:
             continue
         folder = workdir / name
         folder.mkdir(parents=True, exist_ok=True)
-        for doc in docs:
-            source = sources[f"{name}/{doc.name}"]
+        for doc, source in members:
             for suffix in (".txt", ".gold.json"):
                 (folder / f"{doc.name}{suffix}").write_bytes((source / f"{doc.name}{suffix}").read_bytes())
+        docs = [doc for doc, _ in members]
         out.append(GoldSet(name, folder, None, tuple(docs)))
     return out
 
