@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/extraction_benchmark.py [--pages 300] [--ocr-pages 6] [--memory-pages 1000]
 
 1. Builds a synthetic set of text PDFs (default 300 pages) from the fictional demo records' and the
-   annotated corpus's texts (records and opinions, so pages are as dense as real ones).
+   annotated corpus's texts listed in extraction_pages.txt (records and opinions), laid out as typed pages.
 2. Reading alone: `extract_text` (pypdfium2 text with the product's layout work) over those PDFs.
 3. End to end: `extract_text` + `find_events` (segmentation, the learned model, dates), per record, with
    the model on one thread as one worker process runs it.
@@ -26,22 +26,52 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as a worker runs (config/c
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-GOLD = ROOT / "demo" / "client-a" / "gold"
-CORPUS = ROOT / "extraction" / "corpus"
 SCANNED = ROOT / "demo" / "client-a" / "records" / "A06_substance_use_treatment_scan.pdf"
 
 
-def sample_pages() -> list[str]:
+# The documents the pages are cut from, in order: the demo records, then corpus documents taken a genre at a
+# time in turn, so records and opinions are both read. Pinned, so the benchmark reads the same text as the
+# corpus grows (before the list, it read whatever sorted first, and each new document changed the measure).
+MANIFEST = Path(__file__).with_name("extraction_pages.txt")
+LINES_PER_PAGE = 54  # 10-point type on a letter page with 0.75-inch margins
+CHARS_PER_LINE = 96
+
+
+def manifest_paths() -> list[Path]:
+    paths = []
+    for line in MANIFEST.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            path = ROOT / line.strip()
+            if not path.exists():
+                raise SystemExit(f"{MANIFEST.name} lists {line.strip()}, which is not in the repository")
+            paths.append(path)
+    return paths
+
+
+def paginate(text: str) -> list[str]:
+    """A record's text laid out as typed pages: long lines wrapped, a page every LINES_PER_PAGE lines, a
+    form feed in the text kept as a page break. (A text line wider than the page would run off its edge
+    unseen and still be read, making pages denser than any real one.)"""
+    import textwrap
+
     pages = []
-    for path in [*sorted(GOLD.glob("*.txt")), *sorted(CORPUS.rglob("*.txt"))]:
-        if "scan" in path.name:
-            continue
-        pages += [page for page in path.read_text(encoding="utf-8").split("\f") if page.strip()]
+    for chunk in text.split("\f"):
+        lines: list[str] = []
+        for line in chunk.expandtabs(8).splitlines():
+            lines += textwrap.wrap(line, CHARS_PER_LINE, break_on_hyphens=False) or [""]
+        for k in range(0, len(lines), LINES_PER_PAGE):
+            page = "\n".join(lines[k : k + LINES_PER_PAGE])
+            if page.strip():
+                pages.append(page)
     return pages
 
 
+def sample_pages() -> list[str]:
+    return [page for path in manifest_paths() for page in paginate(path.read_text(encoding="utf-8"))]
+
+
 def build_pdfs(folder: Path, total_pages: int, pages_per_record: int = 30) -> list[Path]:
-    """Text PDFs, one record page per PDF page, in a serif font like a typed record."""
+    """Text PDFs, one typed page per PDF page, in a serif font like a typed record."""
     from html import escape
 
     from weasyprint import HTML
@@ -51,10 +81,12 @@ def build_pdfs(folder: Path, total_pages: int, pages_per_record: int = 30) -> li
     while number < total_pages:
         count = min(pages_per_record, total_pages - number)
         body = "".join(
-            f'<pre style="page-break-after: always">{escape(source[(number + i) % len(source)])}</pre>' for i in range(count)
+            f'<pre style="page-break-after: always; margin: 0">{escape(source[(number + i) % len(source)])}</pre>'
+            for i in range(count)
         )
         path = folder / f"record-{len(paths) + 1:03d}.pdf"
-        HTML(string=f"<html><body style='font: 10pt Liberation Serif'>{body}</body></html>").write_pdf(path)
+        HTML(string="<html><head><style>@page { size: letter; margin: 0.75in }</style></head>"
+                    f"<body style='font: 10pt Liberation Serif; margin: 0'>{body}</body></html>").write_pdf(path)
         paths.append(path)
         number += count
     return paths
