@@ -171,8 +171,8 @@ def test_sample_set_quality_from_gold_texts():
     overall = score.score(score.load_gold(GOLD), json.loads(json.dumps({"documents": documents})))["overall"]
     # Issue 10 asks 0.90 and 0.80. The model shipped 2026-12-03 (seventh session) scores 0.891 and 0.817 here; the
     # fourth session's scored 0.905 and 0.826: trained on the grown corpus the models fit client A less closely and
-    # do better on documents they never saw (README, "Extraction quality"), which is what was chosen. A floor
-    # against regressions, not a goal.
+    # do no worse (the sixth session's, better) on documents they never saw (README, "Extraction quality"), which is
+    # what was chosen. A floor against regressions, not a goal.
     assert overall["f1"] >= 0.87
     assert overall["precision"] >= 0.78
     assert overall["year_accuracy"] >= 0.90
