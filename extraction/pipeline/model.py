@@ -98,7 +98,9 @@ def _erf(x: np.ndarray) -> np.ndarray:
 
 
 def _sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
+    # the tanh form of the same function: exp(-x) overflows (and warns) for the large negative logits of
+    # categories a unit plainly is not
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
